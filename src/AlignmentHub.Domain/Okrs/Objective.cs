@@ -1,0 +1,178 @@
+using AlignmentHub.Domain.Common;
+
+namespace AlignmentHub.Domain.Okrs;
+
+/// <summary>
+/// A team's objective for one period, aligned to exactly one business goal or one parent objective,
+/// with 1–5 active key results.
+/// </summary>
+public sealed class Objective : Entity
+{
+    public const int MaxKeyResults = 5;
+
+    private readonly List<KeyResult> keyResults = [];
+
+    private Objective()
+    {
+        Title = string.Empty;
+    }
+
+    public Objective(int teamId, int periodId, string title, string? description, int? goalId, int? parentObjectiveId,
+        string? ownerId, IReadOnlyCollection<KeyResultDefinition> keyResultDefinitions, DateTimeOffset createdAt)
+    {
+        TeamId = teamId;
+        PeriodId = periodId;
+        Title = string.Empty;
+        Status = ObjectiveStatus.Active;
+        CreatedAt = createdAt;
+        Edit(title, description, goalId, parentObjectiveId, ownerId);
+        if (keyResultDefinitions.Count is < 1 or > MaxKeyResults)
+        {
+            throw new DomainException($"An objective needs between 1 and {MaxKeyResults} key results.", "KeyResults");
+        }
+
+        foreach (var definition in keyResultDefinitions)
+        {
+            keyResults.Add(new KeyResult(this, definition, createdAt));
+        }
+    }
+
+    public int TeamId { get; private set; }
+
+    public int PeriodId { get; private set; }
+
+    public string Title { get; private set; }
+
+    public string? Description { get; private set; }
+
+    public int? GoalId { get; private set; }
+
+    public int? ParentObjectiveId { get; private set; }
+
+    public string? OwnerId { get; private set; }
+
+    public ObjectiveStatus Status { get; private set; }
+
+    public decimal Weight { get; private set; } = 1m;
+
+    /// <summary>Final score 0–1 given when the objective is closed.</summary>
+    public decimal? Score { get; private set; }
+
+    public string? Retrospective { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public IReadOnlyCollection<KeyResult> KeyResults => keyResults;
+
+    public IEnumerable<KeyResult> ActiveKeyResults => keyResults.Where(k => k.Status == KeyResultStatus.Active);
+
+    public void Edit(string title, string? description, int? goalId, int? parentObjectiveId, string? ownerId)
+    {
+        if (goalId.HasValue == parentObjectiveId.HasValue)
+        {
+            throw new DomainException("Align the objective to either a business goal or a parent objective.", "GoalId");
+        }
+
+        if (parentObjectiveId.HasValue && Id != 0 && parentObjectiveId == Id)
+        {
+            throw new DomainException("An objective cannot be its own parent.", "ParentObjectiveId");
+        }
+
+        Title = Guard.Text(title, nameof(Title), Limits.Title);
+        Description = Guard.OptionalText(description, nameof(Description), Limits.LongText);
+        GoalId = goalId;
+        ParentObjectiveId = parentObjectiveId;
+        OwnerId = string.IsNullOrWhiteSpace(ownerId) ? null : ownerId;
+    }
+
+    public void SetWeight(decimal weight)
+    {
+        if (weight is <= 0m or > 100m)
+        {
+            throw new DomainException("Weight must be above 0 and at most 100.", nameof(Weight));
+        }
+
+        Weight = weight;
+    }
+
+    public KeyResult AddKeyResult(KeyResultDefinition definition, DateTimeOffset createdAt)
+    {
+        EnsureActive();
+        if (ActiveKeyResults.Count() >= MaxKeyResults)
+        {
+            throw new DomainException($"An objective can have at most {MaxKeyResults} key results.", "KeyResults");
+        }
+
+        var keyResult = new KeyResult(this, definition, createdAt);
+        keyResults.Add(keyResult);
+        return keyResult;
+    }
+
+    /// <summary>Moves a key result to another objective; both keep between 1 and 5 active key results.</summary>
+    public void MoveKeyResultTo(KeyResult keyResult, Objective target)
+    {
+        if (!keyResults.Contains(keyResult))
+        {
+            throw new DomainException("The key result does not belong to this objective.");
+        }
+
+        if (target == this)
+        {
+            throw new DomainException("Choose a different objective.", "TargetObjectiveId");
+        }
+
+        target.EnsureActive();
+        if (target.ActiveKeyResults.Count() >= MaxKeyResults)
+        {
+            throw new DomainException($"The target objective already has {MaxKeyResults} key results.", "TargetObjectiveId");
+        }
+
+        EnsureAnotherActiveKeyResult(keyResult);
+        keyResults.Remove(keyResult);
+        target.keyResults.Add(keyResult);
+        keyResult.MoveTo(target);
+    }
+
+    public Progress Progress() => ProgressCalculator.WeightedMean(
+        ActiveKeyResults.Select(k => (k.Title, k.Progress().RolledUp, k.Weight)).ToList(), "key results");
+
+    public void Close(decimal score, string? retrospective)
+    {
+        EnsureActive();
+        if (score is < 0m or > 1m)
+        {
+            throw new DomainException("Score must be between 0.0 and 1.0.", nameof(Score));
+        }
+
+        Score = score;
+        Retrospective = Guard.OptionalText(retrospective, nameof(Retrospective), Limits.LongText);
+        Status = ObjectiveStatus.Closed;
+    }
+
+    /// <summary>Retires the objective; the caller runs the impact check first (brief §5).</summary>
+    public void Retire()
+    {
+        if (Status == ObjectiveStatus.Retired)
+        {
+            throw new DomainException("The objective is already retired.");
+        }
+
+        Status = ObjectiveStatus.Retired;
+    }
+
+    internal void EnsureAnotherActiveKeyResult(KeyResult leaving)
+    {
+        if (!ActiveKeyResults.Any(k => k != leaving))
+        {
+            throw new DomainException("An objective must keep at least one active key result.", "KeyResults");
+        }
+    }
+
+    private void EnsureActive()
+    {
+        if (Status != ObjectiveStatus.Active)
+        {
+            throw new DomainException("The objective is no longer active.");
+        }
+    }
+}
