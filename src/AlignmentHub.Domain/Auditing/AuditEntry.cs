@@ -47,7 +47,4 @@ public sealed class AuditEntry
     public string Changes { get; private set; }
 
     public string? CorrelationId { get; private set; }
-
-    /// <summary>Filled after insert when the entity's key is database-generated.</summary>
-    internal void SetEntityId(string entityId) => EntityId = entityId;
 }

@@ -58,6 +58,7 @@ public sealed class Period
         return key is { Length: 7 } && key[4] == '-' && key[5] == 'Q'
             && int.TryParse(key.AsSpan(0, 4), NumberStyles.None, CultureInfo.InvariantCulture, out year)
             && int.TryParse(key.AsSpan(6, 1), NumberStyles.None, CultureInfo.InvariantCulture, out quarter)
+            && year is >= 2000 and <= 2100
             && quarter is >= 1 and <= 4;
     }
 

@@ -32,9 +32,12 @@ public sealed class Vision : Entity
             throw new DomainException("The text is unchanged, so no new version was saved.", "Text");
         }
 
+        // Check every input before taking a version number, so a rejected save leaves no gap.
+        var author = Guard.UserId(authorId);
+        var name = Guard.Text(authorName, "Author", Limits.UserName);
+        var why = Guard.OptionalText(reason, "Reason", Limits.Reason);
         CurrentVersionNumber++;
-        var version = new VisionVersion(this, CurrentVersionNumber, body, Guard.UserId(authorId),
-            Guard.Text(authorName, "Author", Limits.UserName), at, Guard.OptionalText(reason, "Reason", Limits.Reason));
+        var version = new VisionVersion(this, CurrentVersionNumber, body, author, name, at, why);
         versions.Add(version);
         return version;
     }

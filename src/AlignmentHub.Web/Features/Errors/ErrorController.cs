@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AlignmentHub.Web.Features.Errors;
+
+/// <summary>Friendly error pages (403, 404, 500 …) that leak nothing: no stack trace, no exception text.</summary>
+[AllowAnonymous]
+[Route("error")]
+[ApiExplorerSettings(IgnoreApi = true)]
+[IgnoreAntiforgeryToken]
+public sealed class ErrorController : Controller
+{
+    [Route("{code:int}")]
+    public IActionResult Show(int code)
+    {
+        var view = code switch
+        {
+            403 => "403",
+            404 => "404",
+            >= 400 and < 500 => "4xx",
+            _ => "500",
+        };
+        Response.StatusCode = code is >= 400 and < 600 ? code : 500;
+        ViewData["Title"] = view switch { "403" => "Not allowed", "404" => "Page not found", "4xx" => "Request not accepted", _ => "Something went wrong" };
+        ViewData["Code"] = code;
+        return View($"~/Features/Errors/{view}.cshtml");
+    }
+}
