@@ -1,0 +1,121 @@
+using System.Net;
+using AlignmentHub.Web.Infrastructure.Startup;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace AlignmentHub.IntegrationTests.Support;
+
+/// <summary>
+/// Hosts the real application on a database of its own: a temporary SQLite file by default, or a fresh PostgreSQL
+/// database when <c>ALIGNMENTHUB_TEST_POSTGRES</c> holds a server connection string (the test command sets it).
+/// The app migrates and seeds the demo product itself, exactly as on a first run.
+/// </summary>
+public class AlignmentHubFactory : WebApplicationFactory<Program>
+{
+    public const string DemoPassword = "Test-Demo-Password-2027";
+    public const string PostgresVariable = "ALIGNMENTHUB_TEST_POSTGRES";
+
+    private readonly string? postgresServer = Environment.GetEnvironmentVariable(PostgresVariable);
+    private readonly string databaseName = "ah_test_" + Guid.NewGuid().ToString("N")[..12];
+    private readonly string sqliteFolder = Path.Combine(Path.GetTempPath(), "alignmenthub-tests", Guid.NewGuid().ToString("N"));
+    private readonly bool useKestrel;
+
+    public AlignmentHubFactory()
+        : this(useKestrel: false)
+    {
+    }
+
+    protected AlignmentHubFactory(bool useKestrel)
+    {
+        this.useKestrel = useKestrel;
+        if (useKestrel)
+        {
+            UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        }
+    }
+
+    public bool IsPostgres => !string.IsNullOrEmpty(postgresServer);
+
+    public string ProviderName => IsPostgres ? "Postgres" : "Sqlite";
+
+    public string ConnectionString => IsPostgres
+        ? new NpgsqlConnectionStringBuilder(postgresServer) { Database = databaseName }.ConnectionString
+        : $"Data Source={Path.Combine(sqliteFolder, "alignmenthub.db")}";
+
+    /// <summary>Sign-in attempts allowed per minute; tests of the limiter lower it.</summary>
+    public int SignInAttemptsPerMinute { get; init; } = 10_000;
+
+    /// <summary>The base address of the real Kestrel server (browser tests).</summary>
+    public Uri ServerAddress
+    {
+        get
+        {
+            if (!useKestrel)
+            {
+                throw new InvalidOperationException("Create the factory with Kestrel to get a server address.");
+            }
+
+            StartServer();
+            return new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        }
+    }
+
+    public static IEnumerable<(string Email, string Role)> DemoUsers =>
+        DemoDataSeeder.Users.Select(u => (u.Email, u.Role));
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        Directory.CreateDirectory(sqliteFolder);
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", ProviderName);
+        builder.UseSetting($"ConnectionStrings:{ProviderName}", ConnectionString);
+        builder.UseSetting("Database:MigrateOnStartup", "true");
+        builder.UseSetting("Seed:Demo", "true");
+        builder.UseSetting("Seed:DemoPassword", DemoPassword);
+        builder.UseSetting("Security:SignInAttemptsPerMinute", SignInAttemptsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (!disposing)
+        {
+            return;
+        }
+
+        if (IsPostgres)
+        {
+            NpgsqlConnection.ClearAllPools();
+            using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(postgresServer) { Database = "postgres" }.ConnectionString);
+            connection.Open();
+            using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{databaseName}\" WITH (FORCE)", connection);
+            drop.ExecuteNonQuery();
+        }
+        else
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(sqliteFolder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held open is removed with the temp folder later; never fail a test on clean-up.
+            }
+        }
+    }
+}
+
+/// <summary>The application on a real socket (127.0.0.1, random port), for Playwright.</summary>
+public sealed class KestrelAlignmentHubFactory : AlignmentHubFactory
+{
+    public KestrelAlignmentHubFactory()
+        : base(useKestrel: true)
+    {
+    }
+}
