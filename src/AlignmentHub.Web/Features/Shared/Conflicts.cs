@@ -25,8 +25,12 @@ public static class Conflicts
         var last = await db.AuditEntries.AsNoTracking()
             .Where(a => a.EntityType == entityType && a.EntityId == id)
             .OrderByDescending(a => a.Id)
-            .Select(a => new { a.UserName, a.OccurredAt })
+            .Select(a => new
+            {
+                Name = db.Users.Where(u => u.Id == a.UserId).Select(u => u.DisplayName).FirstOrDefault() ?? a.UserName,
+                a.OccurredAt,
+            })
             .FirstOrDefaultAsync(cancellationToken);
-        return new ConcurrencyConflictException(last?.UserName ?? "Someone", last?.OccurredAt, currentValues) { CurrentVersion = currentVersion };
+        return new ConcurrencyConflictException(last?.Name ?? "Someone", last?.OccurredAt, currentValues) { CurrentVersion = currentVersion };
     }
 }
