@@ -144,9 +144,9 @@ if (command is "migrate" or "seed-large")
     using var scope = app.Services.CreateScope();
     var initializer = scope.ServiceProvider.GetRequiredService<DatabaseInitializer>();
     await initializer.MigrateAsync(CancellationToken.None);
-    if (command == "seed-large")
+    if (command == "seed-large" && !await scope.ServiceProvider.GetRequiredService<LargeDataSeeder>().SeedAsync(args, CancellationToken.None))
     {
-        await scope.ServiceProvider.GetRequiredService<LargeDataSeeder>().SeedAsync(args, CancellationToken.None);
+        return 1;
     }
 
     return 0;

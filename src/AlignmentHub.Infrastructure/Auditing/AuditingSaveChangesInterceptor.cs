@@ -20,8 +20,7 @@ namespace AlignmentHub.Infrastructure.Auditing;
 public sealed class AuditingSaveChangesInterceptor(IAuditActor actor, TimeProvider clock) : SaveChangesInterceptor
 {
     // Values never copied into the audit trail; a change shows as "(changed)".
-    private static readonly HashSet<string> SecretProperties =
-        ["PasswordHash", "SecurityStamp", "ConcurrencyStamp", "Value", "Xml"];
+    private static readonly HashSet<string> SecretProperties = ["PasswordHash", "SecurityStamp", "ConcurrencyStamp"];
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = false };
 
@@ -225,7 +224,12 @@ public sealed class AuditingSaveChangesInterceptor(IAuditActor actor, TimeProvid
         string.Join(",", entry.Metadata.FindPrimaryKey()!.Properties.Select(p => Convert.ToString(entry.Property(p.Name).CurrentValue, System.Globalization.CultureInfo.InvariantCulture)));
 
     private static object? Value(PropertyEntry property, object? value) =>
-        SecretProperties.Contains(property.Metadata.Name) ? (value is null ? null : "(secret)") : value;
+        IsSecret(property) ? (value is null ? null : "(secret)") : value;
+
+    // Identity's token table keeps its secrets in a column named Value; domain entities (check-ins) have a Value too.
+    private static bool IsSecret(PropertyEntry property) =>
+        SecretProperties.Contains(property.Metadata.Name)
+        || (property.Metadata.Name == "Value" && property.EntityEntry.Metadata.ClrType.Namespace?.StartsWith("Microsoft.AspNetCore.Identity", StringComparison.Ordinal) == true);
 
     private void Fail(DbContext? context)
     {

@@ -122,7 +122,7 @@ public sealed class DemoDataSeeder(
         vision.Revise(first, priya.Id, priya.DisplayName, now.AddDays(-120), "First version for the annual plan.", null);
         await db.SaveChangesAsync(ct);
         vision.Revise(first.Replace("- Support leads who need to prove the value of their team", "- Support leads who need to prove the value of their team\n- Mid-market companies in Germany and France, in their own language", StringComparison.Ordinal)
-            + "3. Reliability is a feature: support teams cannot work when we are down.\n\n## Where we are going\nBy the end of 2027, Beacon is the support platform mid-market software companies in Europe choose first — because new customers see value within a week and nobody churns for lack of insight.\n",
+            + "\n3. Reliability is a feature: support teams cannot work when we are down.\n\n## Where we are going\nBy the end of 2027, Beacon is the support platform mid-market software companies in Europe choose first — because new customers see value within a week and nobody churns for lack of insight.\n",
             priya.Id, priya.DisplayName, now.AddDays(-20), "Added European expansion and reliability after the strategy offsite.", first);
         await db.SaveChangesAsync(ct);
         return product;
