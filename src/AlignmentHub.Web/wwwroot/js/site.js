@@ -16,6 +16,12 @@
     }
   }, true);
 
+  // After a rejected form, move focus to the first field with an error so keyboard and screen-reader users land on it.
+  document.addEventListener('DOMContentLoaded', () => {
+    const invalid = document.querySelector('[aria-invalid="true"]');
+    if (invalid instanceof HTMLElement) invalid.focus();
+  });
+
   // (b) <div class="alert ..." data-autodismiss> fades out after 8 s.
   const dismissAlert = (alert) => {
     if (window.bootstrap?.Alert && alert.classList.contains('fade')) {
