@@ -116,6 +116,13 @@ builder.Services
     {
         o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
         o.Filters.Add<HttpErrorExceptionFilter>();
+        var messages = o.ModelBindingMessageProvider;
+        messages.SetValueMustBeANumberAccessor(_ => "Enter a whole number.");
+        messages.SetAttemptedValueIsInvalidAccessor((value, _) => $"“{value}” is not a valid value here.");
+        messages.SetValueIsInvalidAccessor(value => $"“{value}” is not a valid value here.");
+        messages.SetNonPropertyAttemptedValueIsInvalidAccessor(value => $"“{value}” is not a valid value here.");
+        messages.SetMissingBindRequiredValueAccessor(_ => "This value is required.");
+        messages.SetValueMustNotBeNullAccessor(_ => "This value is required.");
     })
     .AddRazorOptions(o =>
     {

@@ -69,7 +69,11 @@ public class AlignmentHubFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        Directory.CreateDirectory(sqliteFolder);
+        if (!IsPostgres)
+        {
+            Directory.CreateDirectory(sqliteFolder);
+        }
+
         builder.UseEnvironment("Testing");
         builder.UseSetting("Database:Provider", ProviderName);
         builder.UseSetting($"ConnectionStrings:{ProviderName}", ConnectionString);

@@ -22,6 +22,8 @@ public sealed class AccountController(SignInManager<ApplicationUser> signInManag
             return LocalRedirect(SafeReturnUrl(returnUrl));
         }
 
+        // The raw query value would otherwise win over the cleaned one when the form is rendered.
+        ModelState.Clear();
         return View(new LoginViewModel { ReturnUrl = SafeReturnUrl(returnUrl) });
     }
 

@@ -11,8 +11,11 @@ namespace AlignmentHub.Web.Features.Errors;
 public sealed class ErrorController : Controller
 {
     [Route("{code:int}")]
-    public IActionResult Show(int code)
+    public IActionResult Show()
     {
+        // Read the code from the route by hand: model binding would read the re-executed request's form, and that
+        // form may be the very thing that failed (e.g. a NUL character), turning a 400 into a 500.
+        var code = int.TryParse(RouteData.Values["code"]?.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : 500;
         var view = code switch
         {
             403 => "403",

@@ -10,7 +10,7 @@ namespace AlignmentHub.Web.Features.Goals;
 public sealed class GoalsController(IMediator mediator) : AppController
 {
     [HttpGet("")]
-    public async Task<IActionResult> Index(int productId, CancellationToken cancellationToken)
+    public async Task<IActionResult> Index([FromRoute] int productId, CancellationToken cancellationToken)
     {
         var list = await mediator.Send(new GetGoalsQuery(productId), cancellationToken);
         SetPage("Goals", "goals", productId, new Crumb(list.ProductName, "/"), new Crumb("Goals"));
@@ -18,7 +18,7 @@ public sealed class GoalsController(IMediator mediator) : AppController
     }
 
     [HttpGet("{goalId:int}")]
-    public async Task<IActionResult> Details(int productId, int goalId, CancellationToken cancellationToken)
+    public async Task<IActionResult> Details([FromRoute] int productId, [FromRoute] int goalId, CancellationToken cancellationToken)
     {
         var detail = await mediator.Send(new GetGoalQuery(productId, goalId), cancellationToken);
         SetPage(detail.Goal.Title, "goals", productId, new Crumb(detail.ProductName, "/"), new Crumb("Goals", Url.Action(nameof(Index), new { productId })), new Crumb(detail.Goal.Title));
@@ -26,7 +26,7 @@ public sealed class GoalsController(IMediator mediator) : AppController
     }
 
     [HttpGet("new")]
-    public async Task<IActionResult> Create(int productId, CancellationToken cancellationToken)
+    public async Task<IActionResult> Create([FromRoute] int productId, CancellationToken cancellationToken)
     {
         var list = await mediator.Send(new GetGoalsQuery(productId), cancellationToken);
         if (!list.CanEdit)
@@ -38,11 +38,12 @@ public sealed class GoalsController(IMediator mediator) : AppController
     }
 
     [HttpPost("new")]
-    public Task<IActionResult> Create(int productId, [Bind("Title,Description,SuccessMetric,Horizon,Rank")] CreateGoalCommand command, CancellationToken cancellationToken)
+    public Task<IActionResult> Create([FromRoute] int productId, [Bind("Title,Description,SuccessMetric,Horizon,Rank")] CreateGoalCommand command, CancellationToken cancellationToken)
     {
         command.ProductId = productId;
         return SubmitAsync(
-            () => mediator.Send(command, cancellationToken).AsTask(),
+            command,
+            c => mediator.Send(c, cancellationToken).AsTask(),
             _ =>
             {
                 TempData.Success($"Goal “{command.Title?.Trim()}” added.");
@@ -52,7 +53,7 @@ public sealed class GoalsController(IMediator mediator) : AppController
     }
 
     [HttpGet("{goalId:int}/edit")]
-    public async Task<IActionResult> Edit(int productId, int goalId, CancellationToken cancellationToken)
+    public async Task<IActionResult> Edit([FromRoute] int productId, [FromRoute] int goalId, CancellationToken cancellationToken)
     {
         var detail = await mediator.Send(new GetGoalQuery(productId, goalId), cancellationToken);
         if (!detail.CanEdit)
@@ -68,12 +69,13 @@ public sealed class GoalsController(IMediator mediator) : AppController
     }
 
     [HttpPost("{goalId:int}/edit")]
-    public Task<IActionResult> Edit(int productId, int goalId, [Bind("Title,Description,SuccessMetric,Horizon,Version")] EditGoalCommand command, CancellationToken cancellationToken)
+    public Task<IActionResult> Edit([FromRoute] int productId, [FromRoute] int goalId, [Bind("Title,Description,SuccessMetric,Horizon,Version")] EditGoalCommand command, CancellationToken cancellationToken)
     {
         command.ProductId = productId;
         command.GoalId = goalId;
         return SubmitAsync(
-            () => mediator.Send(command, cancellationToken).AsTask(),
+            command,
+            c => mediator.Send(c, cancellationToken).AsTask(),
             _ =>
             {
                 TempData.Success("Goal saved.");
@@ -83,12 +85,13 @@ public sealed class GoalsController(IMediator mediator) : AppController
     }
 
     [HttpPost("{goalId:int}/move")]
-    public Task<IActionResult> Move(int productId, int goalId, [Bind("NewRank,ProductVersion")] MoveGoalCommand command, CancellationToken cancellationToken)
+    public Task<IActionResult> Move([FromRoute] int productId, [FromRoute] int goalId, [Bind("NewRank,ProductVersion")] MoveGoalCommand command, CancellationToken cancellationToken)
     {
         command.ProductId = productId;
         command.GoalId = goalId;
         return SubmitAsync(
-            () => mediator.Send(command, cancellationToken).AsTask(),
+            command,
+            c => mediator.Send(c, cancellationToken).AsTask(),
             rank =>
             {
                 TempData.Success($"Goal moved to rank {rank}.");

@@ -9,6 +9,8 @@ namespace AlignmentHub.Web.Features.Shared;
 /// <summary>Base controller: sets page context and turns command failures into field messages on the same form.</summary>
 public abstract class AppController : Controller
 {
+    private static readonly string[] HiddenFields = ["Version", "BaseVersion", "ProductVersion"];
+
     protected void SetPage(string title, string nav, int? productId, params Crumb[] crumbs)
     {
         ViewData["Title"] = title;
@@ -21,11 +23,34 @@ public abstract class AppController : Controller
     /// Runs a form's command. Validation failures, broken business rules and edit conflicts come back as messages
     /// beside the fields, the form is shown again with what the user typed, and nothing is saved.
     /// </summary>
-    protected async Task<IActionResult> SubmitAsync<TResponse>(Func<Task<TResponse>> send, Func<TResponse, IActionResult> onSuccess, Func<Task<IActionResult>> showFormAgain)
+    protected async Task<IActionResult> SubmitAsync<TCommand, TResponse>(TCommand command, Func<TCommand, Task<TResponse>> send, Func<TResponse, IActionResult> onSuccess, Func<Task<IActionResult>> showFormAgain)
     {
+        if (!ModelState.IsValid)
+        {
+            if (HiddenFields.Any(f => ModelState[f]?.Errors.Count > 0))
+            {
+                // Hidden fields have no place for a message: say it once at the top.
+                ModelState.AddModelError(string.Empty, "This form is damaged or out of date. Reload the page and try again.");
+            }
+
+            // Values that could not even be bound (a rank of "second", a version of "abc") are refused as they are.
+            // Still run the validators, so every other field gets its message in the same round trip.
+            foreach (var validator in HttpContext.RequestServices.GetServices<IValidator<TCommand>>())
+            {
+                var result = await validator.ValidateAsync(command);
+                foreach (var error in result.Errors.Where(e => !(ModelState[e.PropertyName]?.Errors.Count > 0)))
+                {
+                    ModelState.AddModelError(error.PropertyName, error.ErrorMessage);
+                }
+            }
+
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return await showFormAgain();
+        }
+
         try
         {
-            var response = await send();
+            var response = await send(command);
             return onSuccess(response);
         }
         catch (ValidationException ex)

@@ -10,7 +10,7 @@ namespace AlignmentHub.Web.Features.Vision;
 public sealed class VisionController(IMediator mediator) : AppController
 {
     [HttpGet("")]
-    public async Task<IActionResult> Index(int productId, CancellationToken cancellationToken)
+    public async Task<IActionResult> Index([FromRoute] int productId, CancellationToken cancellationToken)
     {
         var page = await mediator.Send(new GetVisionQuery(productId), cancellationToken);
         SetPage("Vision", "vision", productId, new Crumb(page.ProductName, "/"), new Crumb("Vision"));
@@ -18,7 +18,7 @@ public sealed class VisionController(IMediator mediator) : AppController
     }
 
     [HttpGet("edit")]
-    public async Task<IActionResult> Edit(int productId, CancellationToken cancellationToken)
+    public async Task<IActionResult> Edit([FromRoute] int productId, CancellationToken cancellationToken)
     {
         var page = await mediator.Send(new GetVisionQuery(productId), cancellationToken);
         if (!page.CanEdit)
@@ -30,11 +30,12 @@ public sealed class VisionController(IMediator mediator) : AppController
     }
 
     [HttpPost("edit")]
-    public Task<IActionResult> Edit(int productId, [Bind("BaseVersion,Text,Reason")] ReviseVisionCommand command, CancellationToken cancellationToken)
+    public Task<IActionResult> Edit([FromRoute] int productId, [Bind("BaseVersion,Text,Reason")] ReviseVisionCommand command, CancellationToken cancellationToken)
     {
         command.ProductId = productId;
         return SubmitAsync(
-            () => mediator.Send(command, cancellationToken).AsTask(),
+            command,
+            c => mediator.Send(c, cancellationToken).AsTask(),
             number =>
             {
                 TempData.Success($"Vision saved as version {number}.");
@@ -44,7 +45,7 @@ public sealed class VisionController(IMediator mediator) : AppController
     }
 
     [HttpGet("history")]
-    public async Task<IActionResult> History(int productId, CancellationToken cancellationToken)
+    public async Task<IActionResult> History([FromRoute] int productId, CancellationToken cancellationToken)
     {
         var history = await mediator.Send(new GetVisionHistoryQuery(productId), cancellationToken);
         SetPage("Vision history", "vision", productId, new Crumb(history.ProductName, "/"), new Crumb("Vision", Url.Action(nameof(Index), new { productId })), new Crumb("History"));
@@ -52,7 +53,7 @@ public sealed class VisionController(IMediator mediator) : AppController
     }
 
     [HttpGet("diff")]
-    public async Task<IActionResult> Diff(int productId, int from, int to, CancellationToken cancellationToken)
+    public async Task<IActionResult> Diff([FromRoute] int productId, int from, int to, CancellationToken cancellationToken)
     {
         var diff = await mediator.Send(new GetVisionDiffQuery(productId, from, to), cancellationToken);
         SetPage($"Changes from version {from} to {to}", "vision", productId, new Crumb(diff.ProductName, "/"),
