@@ -84,6 +84,8 @@ builder.Services.AddAuthorization(o =>
 });
 builder.Services.AddScoped<ICurrentUser, HttpCurrentUser>();
 builder.Services.AddScoped<StrategyAccess>();
+builder.Services.AddScoped<OkrAccess>();
+builder.Services.AddScoped<AlignmentHub.Web.Features.Shared.NavigationContext>();
 builder.Services.AddSingleton<MarkdownRenderer>();
 
 builder.Services.AddRateLimiter(o =>

@@ -199,6 +199,16 @@ public sealed class KeyResult : Entity
         return checkIn;
     }
 
+    /// <summary>This key result's definition, re-based on where it stands now (for carrying it into a new period).</summary>
+    public KeyResultDefinition DefinitionFromCurrent()
+    {
+        var start = Current ?? Baseline;
+        var rebase = Direction is MetricDirection.Increase or MetricDirection.Decrease && MetricType is not (MetricType.Boolean or MetricType.Milestone)
+            && (Direction == MetricDirection.Increase ? start < Target : start > Target);
+        return new KeyResultDefinition(Title, MetricType, Direction, rebase ? start : Baseline, Target, BandLow, BandHigh, Unit,
+            CurrencyCode, Weight, CadenceDays, MetricName);
+    }
+
     public Progress Progress() =>
         ProgressCalculator.ForKeyResult(MetricType, Direction, Baseline, Target, BandLow, BandHigh, Current);
 

@@ -149,6 +149,32 @@ public sealed class Objective : Entity
         Status = ObjectiveStatus.Closed;
     }
 
+    /// <summary>
+    /// Carries the unfinished part of this objective into the next period: a new objective for the same team and
+    /// alignment with every active key result not yet at 100 %, each starting from where it stands now (its current
+    /// value becomes the new baseline). This objective is closed with its progress as the score.
+    /// </summary>
+    public Objective CarryInto(Period next, Period current, DateTimeOffset at)
+    {
+        EnsureActive();
+        if (next.Id == PeriodId || next.StartDate <= current.EndDate)
+        {
+            throw new DomainException("Choose a later period to carry the objective into.", "PeriodId");
+        }
+
+        var unfinished = ActiveKeyResults.Where(k => k.Progress().RolledUp < 100m).ToList();
+        if (unfinished.Count == 0)
+        {
+            throw new DomainException("Every key result is complete: close the objective instead of carrying it over.");
+        }
+
+        var definitions = unfinished.Select(k => k.DefinitionFromCurrent()).ToList();
+        var copy = new Objective(TeamId, next.Id, Title, Description, GoalId, ParentObjectiveId, OwnerId, definitions, at) { Weight = Weight };
+        var score = Math.Round(Progress().RolledUp / 100m, 2, MidpointRounding.AwayFromZero);
+        Close(score, $"Carried over to {next.Key} with {unfinished.Count} unfinished key result{(unfinished.Count == 1 ? string.Empty : "s")}.");
+        return copy;
+    }
+
     /// <summary>Retires the objective; the caller runs the impact check first (brief §5).</summary>
     public void Retire()
     {
