@@ -71,6 +71,11 @@ public sealed class KeyResult : Entity
 
     public void Redefine(KeyResultDefinition d)
     {
+        if (Objective.Status != ObjectiveStatus.Active)
+        {
+            throw new DomainException("The objective is no longer active: its key results cannot be changed.");
+        }
+
         if (!Enum.IsDefined(d.MetricType))
         {
             throw new DomainException("Choose a metric type.", nameof(MetricType));

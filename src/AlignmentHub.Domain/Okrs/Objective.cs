@@ -66,8 +66,14 @@ public sealed class Objective : Entity
 
     public IEnumerable<KeyResult> ActiveKeyResults => keyResults.Where(k => k.Status == KeyResultStatus.Active);
 
-    public void Edit(string title, string? description, int? goalId, int? parentObjectiveId, string? ownerId)
+    /// <summary>
+    /// Changes the objective's text, alignment and owner. <paramref name="parentOf"/> answers the parent of a given
+    /// objective (null when it has none), so that a parent which already contributes to this objective, directly or
+    /// through others, is rejected instead of creating a loop.
+    /// </summary>
+    public void Edit(string title, string? description, int? goalId, int? parentObjectiveId, string? ownerId, Func<int, int?>? parentOf = null)
     {
+        EnsureActive();
         if (goalId.HasValue == parentObjectiveId.HasValue)
         {
             throw new DomainException("Align the objective to either a business goal or a parent objective.", "GoalId");
@@ -76,6 +82,18 @@ public sealed class Objective : Entity
         if (parentObjectiveId.HasValue && Id != 0 && parentObjectiveId == Id)
         {
             throw new DomainException("An objective cannot be its own parent.", "ParentObjectiveId");
+        }
+
+        if (parentObjectiveId is { } parent && Id != 0 && parentOf is not null)
+        {
+            var seen = new HashSet<int>();
+            for (int? ancestor = parentOf(parent); ancestor is { } a && seen.Add(a); ancestor = parentOf(a))
+            {
+                if (a == Id)
+                {
+                    throw new DomainException("That objective already contributes to this one, so it cannot also be its parent: choose an objective outside this branch.", "ParentObjectiveId");
+                }
+            }
         }
 
         Title = Guard.Text(title, nameof(Title), Limits.Title);
@@ -119,6 +137,17 @@ public sealed class Objective : Entity
         if (target == this)
         {
             throw new DomainException("Choose a different objective.", "TargetObjectiveId");
+        }
+
+        EnsureActive();
+        if (keyResult.Status != KeyResultStatus.Active)
+        {
+            throw new DomainException("Only an active key result can be moved.");
+        }
+
+        if (target.PeriodId != PeriodId)
+        {
+            throw new DomainException("Choose an objective of the same period.", "TargetObjectiveId");
         }
 
         target.EnsureActive();

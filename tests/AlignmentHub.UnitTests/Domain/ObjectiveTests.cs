@@ -397,4 +397,193 @@ public class ObjectiveTests
         objective.SetWeight(100m);
         Assert.Equal(100m, objective.Weight);
     }
+
+    // ---- Alignment loops (Edit with parentOf) ----
+
+    [Fact]
+    public void Edit_rejects_a_parent_that_already_contributes_to_the_objective()
+    {
+        // 10 ← 11 ← 12 (12 contributes to 11, which contributes to 10): 10 cannot take 12 or 11 as its parent.
+        var parents = new Dictionary<int, int?> { [10] = null, [11] = 10, [12] = 11, [20] = null };
+        var objective = TestIds.Set(NewObjective(1, null, Definitions(1)), 10);
+
+        var deep = Assert.Throws<DomainException>(() => objective.Edit("T", null, null, 12, null, id => parents.GetValueOrDefault(id)));
+        var direct = Assert.Throws<DomainException>(() => objective.Edit("T", null, null, 11, null, id => parents.GetValueOrDefault(id)));
+
+        Assert.Equal("ParentObjectiveId", deep.Field);
+        Assert.Equal("ParentObjectiveId", direct.Field);
+        Assert.Contains("already contributes to this one", deep.Message, StringComparison.Ordinal);
+        Assert.Equal(1, objective.GoalId);
+        Assert.Null(objective.ParentObjectiveId);
+
+        objective.Edit("T", null, null, 20, null, id => parents.GetValueOrDefault(id)); // outside the branch
+        Assert.Equal(20, objective.ParentObjectiveId);
+    }
+
+    [Fact]
+    public void Edit_stops_on_a_loop_elsewhere_in_the_data()
+    {
+        // 30 ↔ 31 already point at each other (bad data): walking up from 30 must end, and 10 is not in that loop.
+        var parents = new Dictionary<int, int?> { [30] = 31, [31] = 30 };
+        var objective = TestIds.Set(NewObjective(1, null, Definitions(1)), 10);
+
+        objective.Edit("T", null, null, 30, null, id => parents.GetValueOrDefault(id));
+
+        Assert.Equal(30, objective.ParentObjectiveId);
+    }
+
+    // ---- Closed objectives are history ----
+
+    [Fact]
+    public void A_closed_objective_cannot_be_edited_nor_its_key_results_redefined()
+    {
+        var objective = NewObjective(1, null, Definitions(2));
+        var kr = objective.KeyResults.First();
+        objective.Close(0.5m, null);
+
+        Assert.Throws<DomainException>(() => objective.Edit("New title", null, 1, null, null));
+        Assert.Throws<DomainException>(() => kr.Redefine(OkrBuilder.Increase("New KR title")));
+        Assert.Equal("Delight users", objective.Title);
+        Assert.Equal("KR 1", kr.Title);
+    }
+
+    // ---- Moving key results: more rules ----
+
+    [Fact]
+    public void MoveKeyResultTo_rejects_another_period_a_closed_source_and_a_retired_key_result()
+    {
+        var source = NewObjective(1, null, Definitions(3));
+        var nextQuarter = new Objective(3, 5, "Next quarter", null, 1, null, null, Definitions(1), TestTime.T0);
+        var target = NewObjective(1, null, Definitions(1));
+
+        var period = Assert.Throws<DomainException>(() => source.MoveKeyResultTo(source.KeyResults.First(), nextQuarter));
+        Assert.Equal("TargetObjectiveId", period.Field);
+
+        var retired = source.KeyResults.Last();
+        retired.Retire();
+        Assert.Throws<DomainException>(() => source.MoveKeyResultTo(retired, target));
+
+        source.Close(0.4m, null);
+        Assert.Throws<DomainException>(() => source.MoveKeyResultTo(source.KeyResults.First(), target));
+
+        Assert.Equal(3, source.KeyResults.Count);
+        Assert.Single(target.KeyResults);
+        Assert.Single(nextQuarter.KeyResults);
+    }
+
+    // ---- Carrying an objective into the next period ----
+
+    private static Period PeriodWithId(int year, int quarter, int id)
+    {
+        var period = Period.ForQuarter(year, quarter);
+        typeof(Period).GetProperty(nameof(Period.Id))!.SetValue(period, id);
+        return period;
+    }
+
+    [Fact]
+    public void CarryInto_takes_the_unfinished_key_results_from_where_they_stand_and_closes_the_original_with_its_progress()
+    {
+        var q1 = PeriodWithId(2027, 1, 4);
+        var q2 = PeriodWithId(2027, 2, 5);
+        var objective = new Objective(3, 4, "Delight users", "desc", null, 8, "owner",
+        [
+            OkrBuilder.Increase("Active users", baseline: 50m, target: 90m, weight: 2m),
+            OkrBuilder.Decrease("Churn", baseline: 40m, target: 20m),
+            new("Uptime", MetricType.Percent, MetricDirection.StayAbove, 99m, 99.9m),
+            new("Launched", MetricType.Milestone, MetricDirection.Increase, 0m, 1m),
+            new("Revenue", MetricType.Currency, MetricDirection.Increase, 100m, 200m, CurrencyCode: "EUR", CadenceDays: 7, MetricName: "Revenue"),
+        ], TestTime.T0);
+        objective.SetWeight(3m);
+        var krs = objective.KeyResults.ToDictionary(k => k.Title);
+        krs["Active users"].CheckIn(70m); // (70 − 50) ÷ 40 = 50 %
+        krs["Churn"].CheckIn(35m);        // (35 − 40) ÷ (20 − 40) = 25 %
+        krs["Uptime"].CheckIn(99.95m);    // holds → 100 %: complete, stays behind
+        krs["Launched"].CheckIn(0m);      // not yet → 0 %
+        // Revenue: no check-in → 0 %, baseline unchanged
+        var at = TestTime.T0.AddDays(90);
+
+        var copy = objective.CarryInto(q2, q1, at);
+
+        // Original: (50 × 2 + 25 + 100 + 0 + 0) ÷ 6 = 225 ÷ 6 = 37.5 % → score 0.38 (rounded half away from zero)
+        Assert.Equal(ObjectiveStatus.Closed, objective.Status);
+        Assert.Equal(0.38m, objective.Score);
+        Assert.Equal("Carried over to 2027-Q2 with 4 unfinished key results.", objective.Retrospective);
+
+        Assert.Equal(ObjectiveStatus.Active, copy.Status);
+        Assert.Equal((3, 5, "Delight users", "desc", (int?)null, (int?)8, "owner", 3m, at),
+            (copy.TeamId, copy.PeriodId, copy.Title, copy.Description, copy.GoalId, copy.ParentObjectiveId, copy.OwnerId, copy.Weight, copy.CreatedAt));
+        var carried = copy.KeyResults.ToDictionary(k => k.Title);
+        Assert.Equal(["Active users", "Churn", "Launched", "Revenue"], carried.Keys.Order());
+        Assert.Equal((70m, 90m, 2m), (carried["Active users"].Baseline, carried["Active users"].Target, carried["Active users"].Weight));
+        Assert.Equal((35m, 20m, MetricDirection.Decrease), (carried["Churn"].Baseline, carried["Churn"].Target, carried["Churn"].Direction));
+        Assert.Equal((0m, 1m, MetricType.Milestone), (carried["Launched"].Baseline, carried["Launched"].Target, carried["Launched"].MetricType));
+        Assert.Equal((100m, 200m, "EUR", 7, "Revenue"), (carried["Revenue"].Baseline, carried["Revenue"].Target, carried["Revenue"].CurrencyCode, carried["Revenue"].CadenceDays, carried["Revenue"].MetricName));
+        Assert.All(copy.KeyResults, k => Assert.Null(k.Current));
+        Assert.All(copy.KeyResults, k => Assert.Empty(k.CheckIns));
+        Assert.All(copy.KeyResults, k => Assert.Equal(0m, k.Progress().Shown)); // a fresh start in the new period
+        Assert.Equal(5, objective.KeyResults.Count); // the original keeps its key results and their history
+        Assert.Single(krs["Active users"].CheckIns);
+    }
+
+    [Fact]
+    public void CarryInto_keeps_the_baseline_of_a_key_result_that_is_worse_than_it_was()
+    {
+        var objective = NewObjective(1, null, [OkrBuilder.Increase("Active users", baseline: 50m, target: 90m), OkrBuilder.Decrease("Churn", baseline: 40m, target: 20m)]);
+        var krs = objective.KeyResults.ToDictionary(k => k.Title);
+        krs["Active users"].CheckIn(45m); // worse than baseline: starts the new period from 45
+        krs["Churn"].CheckIn(44m);        // worse than baseline: starts from 44
+
+        var copy = objective.CarryInto(PeriodWithId(2027, 2, 5), PeriodWithId(2027, 1, 4), TestTime.T0);
+
+        var carried = copy.KeyResults.ToDictionary(k => k.Title);
+        Assert.Equal(45m, carried["Active users"].Baseline);
+        Assert.Equal(44m, carried["Churn"].Baseline);
+        Assert.Equal(0m, objective.Score);
+    }
+
+    [Fact]
+    public void CarryInto_leaves_over_achieved_and_retired_key_results_behind()
+    {
+        var objective = NewObjective(1, null, [OkrBuilder.Increase("Over", 0m, 100m), OkrBuilder.Increase("Half", 0m, 100m), OkrBuilder.Increase("Dropped", 0m, 100m)]);
+        var krs = objective.KeyResults.ToDictionary(k => k.Title);
+        krs["Over"].CheckIn(150m);  // 150 % shown, 100 rolled up
+        krs["Half"].CheckIn(50m);
+        krs["Dropped"].Retire();
+
+        var copy = objective.CarryInto(PeriodWithId(2027, 4, 9), PeriodWithId(2027, 1, 4), TestTime.T0);
+
+        Assert.Equal(["Half"], copy.KeyResults.Select(k => k.Title));
+        Assert.Equal(50m, copy.KeyResults.Single().Baseline);
+        Assert.Equal(9, copy.PeriodId);
+        Assert.Equal(0.75m, objective.Score); // (100 + 50) ÷ 2 = 75 %
+        Assert.Equal("Carried over to 2027-Q4 with 1 unfinished key result.", objective.Retrospective);
+    }
+
+    [Theory]
+    [InlineData(2027, 1, 4)] // the same period
+    [InlineData(2026, 4, 3)] // an earlier one
+    public void CarryInto_rejects_a_period_that_is_not_later(int year, int quarter, int id)
+    {
+        var objective = NewObjective(1, null, Definitions(2));
+
+        var ex = Assert.Throws<DomainException>(() => objective.CarryInto(PeriodWithId(year, quarter, id), PeriodWithId(2027, 1, 4), TestTime.T0));
+
+        Assert.Equal("PeriodId", ex.Field);
+        Assert.Equal(ObjectiveStatus.Active, objective.Status);
+        Assert.Null(objective.Score);
+    }
+
+    [Fact]
+    public void CarryInto_rejects_a_complete_or_closed_objective()
+    {
+        var complete = NewObjective(1, null, [OkrBuilder.Increase("Done", 0m, 10m)]);
+        complete.KeyResults.Single().CheckIn(10m);
+        var closed = NewObjective(1, null, Definitions(1));
+        closed.Close(0.2m, "Stopped.");
+
+        Assert.Throws<DomainException>(() => complete.CarryInto(PeriodWithId(2027, 2, 5), PeriodWithId(2027, 1, 4), TestTime.T0));
+        Assert.Throws<DomainException>(() => closed.CarryInto(PeriodWithId(2027, 2, 5), PeriodWithId(2027, 1, 4), TestTime.T0));
+        Assert.Equal(ObjectiveStatus.Active, complete.Status);
+        Assert.Equal((0.2m, "Stopped."), (closed.Score, closed.Retrospective));
+    }
 }

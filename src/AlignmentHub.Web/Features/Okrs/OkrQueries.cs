@@ -1,0 +1,368 @@
+using System.Globalization;
+using AlignmentHub.Domain.Okrs;
+using AlignmentHub.Infrastructure.Identity;
+using AlignmentHub.Infrastructure.Persistence;
+using AlignmentHub.Web.Infrastructure.Errors;
+using AlignmentHub.Web.Infrastructure.Security;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace AlignmentHub.Web.Features.Okrs;
+
+/// <summary>The OKRs of one period (and optionally one team) as a tree from goal to key results.</summary>
+/// <param name="PeriodKey">"2026-Q4" as typed in the address; empty = the current quarter.</param>
+/// <param name="Team">A team id as typed in the address; empty = all teams.</param>
+public sealed record GetOkrsQuery(string? PeriodKey, string? Team) : IQuery<OkrListPage>;
+
+/// <summary>
+/// Reads in a constant number of set-based queries (periods, teams, the period's objectives with their key results,
+/// the latest confidence per key result, the alignment of the period's objectives, their goals, their owners);
+/// progress and flags are computed in memory by the domain.
+/// </summary>
+public sealed class GetOkrsHandler(AppDbContext db, OkrAccess access, ICurrentUser user, TimeProvider clock) : IQueryHandler<GetOkrsQuery, OkrListPage>
+{
+    private const int MaxDisplayedInput = 24;
+
+    public async ValueTask<OkrListPage> Handle(GetOkrsQuery query, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var current = Period.Containing(today);
+        var notices = new List<string>();
+
+        // 1. Periods: those in the database, and always the current quarter.
+        var stored = await db.Periods.AsNoTracking().OrderBy(p => p.Year).ThenBy(p => p.Quarter).ToListAsync(cancellationToken);
+        var periods = stored.Any(p => p.Key == current.Key) ? stored : [.. stored, current];
+        periods = [.. periods.OrderBy(p => p.Year).ThenBy(p => p.Quarter)];
+        var requestedKey = query.PeriodKey?.Trim().ToUpperInvariant();
+        var period = string.IsNullOrEmpty(requestedKey) ? null : periods.FirstOrDefault(p => p.Key == requestedKey);
+        if (period is null)
+        {
+            if (!string.IsNullOrWhiteSpace(query.PeriodKey))
+            {
+                notices.Add(Period.TryParseKey(requestedKey, out _, out _)
+                    ? $"There are no OKRs for the period “{Shorten(query.PeriodKey)}”. Showing {current.Key}, the current quarter, instead."
+                    : $"“{Shorten(query.PeriodKey)}” is not a period: periods look like {current.Key}. Showing {current.Key}, the current quarter, instead.");
+            }
+
+            period = periods.First(p => p.Key == current.Key);
+        }
+
+        // 2. Teams, for the filter and for names.
+        var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new TeamOption(t.Id, t.Name)).ToListAsync(cancellationToken);
+        TeamOption? team = null;
+        if (!string.IsNullOrWhiteSpace(query.Team))
+        {
+            team = int.TryParse(query.Team.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var teamId) ? teams.FirstOrDefault(t => t.Id == teamId) : null;
+            if (team is null)
+            {
+                notices.Add($"There is no team “{Shorten(query.Team)}”. Showing all teams instead.");
+            }
+        }
+
+        var teamNames = teams.ToDictionary(t => t.Id, t => t.Name);
+        var periodView = ToView(period, today, current);
+        var index = periods.IndexOf(period);
+        var (groups, counts, multipleProducts) = period.Id == 0
+            ? ([], new OkrSummaryCounts(0, 0, 0, 0, 0, 0, 0, 0), false)
+            : await LoadTreeAsync(period, team?.Id, teamNames, now, cancellationToken);
+
+        return new OkrListPage(
+            periods.Select(p => ToView(p, today, current)).ToList(),
+            periodView,
+            index > 0 ? periods[index - 1].Key : null,
+            index < periods.Count - 1 ? periods[index + 1].Key : null,
+            teams,
+            team,
+            notices.Count == 0 ? null : string.Join(" ", notices),
+            groups,
+            counts,
+            multipleProducts,
+            !access.IsReadOnlyRole,
+            await CreateTeamAsync(team, cancellationToken));
+    }
+
+    internal static PeriodView ToView(Period p, DateOnly today, Period current) =>
+        new(p.Key, p.StartDate, p.EndDate, (int)Math.Round(p.ElapsedShare(today) * 100m, MidpointRounding.AwayFromZero), p.Key == current.Key);
+
+    /// <summary>What the user typed, fit to be quoted back: short, without control characters.</summary>
+    private static string Shorten(string text)
+    {
+        var trimmed = new string(text.Where(c => !char.IsControl(c)).ToArray()).Trim();
+        return trimmed.Length <= MaxDisplayedInput ? trimmed : trimmed[..MaxDisplayedInput] + "…";
+    }
+
+    /// <summary>The team the "New objective" button proposes: the filtered one when the user may write there, else a team member's own team.</summary>
+    private async Task<int?> CreateTeamAsync(TeamOption? team, CancellationToken cancellationToken)
+    {
+        if (access.IsReadOnlyRole)
+        {
+            return null;
+        }
+
+        if (user.IsInRole(Roles.Admin) || user.IsInRole(Roles.ProductManager))
+        {
+            return team?.Id;
+        }
+
+        var mine = await access.MyTeamsAsync(cancellationToken);
+        return team is not null && mine.Contains(team.Id) ? team.Id : mine.Count > 0 ? mine.Min() : null;
+    }
+
+    private async Task<(List<GoalGroup> Groups, OkrSummaryCounts Counts, bool MultipleProducts)> LoadTreeAsync(
+        Period period, int? teamId, Dictionary<int, string> teamNames, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var periodId = period.Id;
+
+        // 3. The objectives shown, with their key results (one query with a join).
+        var objectivesQuery = db.Objectives.AsNoTracking().Where(o => o.PeriodId == periodId && o.Status != ObjectiveStatus.Retired);
+        if (teamId is { } t)
+        {
+            objectivesQuery = objectivesQuery.Where(o => o.TeamId == t);
+        }
+
+        var objectives = await objectivesQuery.Include(o => o.KeyResults).ToListAsync(cancellationToken);
+        if (objectives.Count == 0)
+        {
+            return ([], new OkrSummaryCounts(0, 0, 0, 0, 0, 0, 0, 0), false);
+        }
+
+        // 4. The confidence of the latest check-in of each of their key results.
+        var keyResultsQuery = db.KeyResults.AsNoTracking().Where(k => k.Objective.PeriodId == periodId && k.Objective.Status != ObjectiveStatus.Retired);
+        if (teamId is { } t2)
+        {
+            keyResultsQuery = keyResultsQuery.Where(k => k.Objective.TeamId == t2);
+        }
+
+        var confidence = await keyResultsQuery
+            .Select(k => new
+            {
+                k.Id,
+                Confidence = db.CheckIns.Where(c => c.KeyResultId == k.Id)
+                    .OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id)
+                    .Select(c => (int?)c.Confidence).FirstOrDefault(),
+            })
+            .ToDictionaryAsync(x => x.Id, x => x.Confidence, cancellationToken);
+
+        // 5. Alignment of every objective of the period (parents may belong to a team not shown), and of parents
+        //    in other periods (rare: a few rounds at most).
+        var alignment = await db.Objectives.AsNoTracking().Where(o => o.PeriodId == periodId)
+            .Select(o => new AlignmentRow(o.Id, o.Title, o.TeamId, o.GoalId, o.ParentObjectiveId))
+            .ToDictionaryAsync(a => a.Id, cancellationToken);
+        await AddMissingParentsAsync(db, alignment, cancellationToken);
+
+        var visible = objectives.ToDictionary(o => o.Id);
+        var goalOf = visible.Keys.ToDictionary(id => id, id => GoalOf(alignment, id));
+
+        // 6. Goals and 7. owners.
+        var goalIds = goalOf.Values.OfType<int>().Distinct().ToList();
+        var goals = await db.Goals.AsNoTracking().Where(g => goalIds.Contains(g.Id))
+            .Select(g => new GoalRef(g.Id, g.ProductId, g.Product.Name, g.Rank, g.Title, g.Status))
+            .ToDictionaryAsync(g => g.Id, cancellationToken);
+        var ownerIds = objectives.Select(o => o.OwnerId).OfType<string>().Distinct().ToList();
+        var owners = await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id))
+            .Select(u => new { u.Id, u.DisplayName }).ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
+
+        // In memory: progress, flags and the tree.
+        var summaries = objectives.ToDictionary(o => o.Id, o => Summarise(o, period, now, confidence, teamNames, owners));
+        var children = objectives.Where(o => o.ParentObjectiveId is { } p && visible.ContainsKey(p))
+            .GroupBy(o => o.ParentObjectiveId!.Value)
+            .ToDictionary(g => g.Key, g => g.Select(o => summaries[o.Id]).OrderBy(s => s.TeamName).ThenBy(s => s.Title).ToList());
+        var placed = new HashSet<int>();
+
+        ObjectiveNode Build(ObjectiveSummary summary, ObjectiveRef? contributesTo)
+        {
+            placed.Add(summary.Id);
+            var nested = children.GetValueOrDefault(summary.Id) ?? [];
+            return new ObjectiveNode(summary, nested.Where(c => !placed.Contains(c.Id)).ToList().Select(c => Build(c, null)).ToList(), contributesTo);
+        }
+
+        ObjectiveRef? ParentRef(int id) => visible[id].ParentObjectiveId is { } p && alignment.TryGetValue(p, out var parent)
+            ? new ObjectiveRef(parent.Id, parent.Title, teamNames.GetValueOrDefault(parent.TeamId) ?? "another team")
+            : null;
+
+        var ordered = summaries.Values.OrderBy(s => s.TeamName).ThenBy(s => s.Title).ToList();
+        var roots = new List<ObjectiveNode>();
+        foreach (var s in ordered.Where(s => visible[s.Id].ParentObjectiveId is not { } p || !visible.ContainsKey(p)))
+        {
+            roots.Add(Build(s, ParentRef(s.Id)));
+        }
+
+        // Objectives caught in a cycle of parents are never reached from a root: show them at the top level.
+        foreach (var s in ordered.Where(s => !placed.Contains(s.Id)))
+        {
+            roots.Add(Build(s, ParentRef(s.Id)));
+        }
+
+        var groups = roots
+            .GroupBy(r => goalOf[r.Objective.Id] is { } g && goals.TryGetValue(g, out var goal) ? goal : null)
+            .OrderBy(g => g.Key is null)
+            .ThenBy(g => g.Key?.ProductName)
+            .ThenBy(g => g.Key?.Rank is null)
+            .ThenBy(g => g.Key?.Rank)
+            .ThenBy(g => g.Key?.Title)
+            .Select(g => new GoalGroup(g.Key, g.ToList()))
+            .ToList();
+
+        var krs = summaries.Values.SelectMany(s => s.KeyResults).ToList();
+        var counts = new OkrSummaryCounts(
+            summaries.Count,
+            krs.Count,
+            krs.Count(k => k.Flags.Level == ConfidenceLevel.OnTrack),
+            krs.Count(k => k.Flags.Level == ConfidenceLevel.AtRisk),
+            krs.Count(k => k.Flags.Level == ConfidenceLevel.OffTrack),
+            krs.Count(k => k.Flags.Level is null),
+            krs.Count(k => k.Flags.Stale),
+            krs.Count(k => k.Flags.Behind));
+        return (groups, counts, goals.Values.Select(g => g.ProductId).Distinct().Count() > 1);
+    }
+
+    private static ObjectiveSummary Summarise(Objective o, Period period, DateTimeOffset now, Dictionary<int, int?> confidence,
+        Dictionary<int, string> teamNames, Dictionary<string, string> owners) =>
+        new(o.Id, o.Title, o.TeamId, teamNames.GetValueOrDefault(o.TeamId) ?? "—", o.OwnerId is { } owner ? owners.GetValueOrDefault(owner) : null,
+            o.Status, o.Score, o.Progress(),
+            o.ActiveKeyResults.OrderBy(k => k.Id)
+                .Select(k => KeyResultView.From(k, period, now, confidence.GetValueOrDefault(k.Id), o.Status == ObjectiveStatus.Active)).ToList());
+
+    internal sealed record AlignmentRow(int Id, string Title, int TeamId, int? GoalId, int? ParentObjectiveId);
+
+    /// <summary>Loads parents that are not in the map yet (objectives of other periods), a few levels at most.</summary>
+    internal static async Task AddMissingParentsAsync(AppDbContext db, Dictionary<int, AlignmentRow> alignment, CancellationToken cancellationToken)
+    {
+        var unknown = new HashSet<int>();
+        for (var round = 0; round < 5; round++)
+        {
+            var missing = alignment.Values.Select(a => a.ParentObjectiveId).OfType<int>()
+                .Where(p => !alignment.ContainsKey(p) && !unknown.Contains(p)).Distinct().ToList();
+            if (missing.Count == 0)
+            {
+                return;
+            }
+
+            var found = await db.Objectives.AsNoTracking().Where(o => missing.Contains(o.Id))
+                .Select(o => new AlignmentRow(o.Id, o.Title, o.TeamId, o.GoalId, o.ParentObjectiveId)).ToListAsync(cancellationToken);
+            foreach (var row in found)
+            {
+                alignment[row.Id] = row;
+            }
+
+            unknown.UnionWith(missing.Where(m => !alignment.ContainsKey(m)));
+        }
+    }
+
+    /// <summary>The goal an objective serves: its own, or the first one up its chain of parents.</summary>
+    internal static int? GoalOf(Dictionary<int, AlignmentRow> alignment, int objectiveId)
+    {
+        var seen = new HashSet<int>();
+        for (var id = (int?)objectiveId; id is { } i && seen.Add(i) && alignment.TryGetValue(i, out var row); id = row.ParentObjectiveId)
+        {
+            if (row.GoalId is { } goal)
+            {
+                return goal;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>One objective with its key results, their check-in history, alignment and what the user may do.</summary>
+public sealed record GetObjectiveQuery(int ObjectiveId) : IQuery<ObjectivePage>;
+
+public sealed class GetObjectiveHandler(AppDbContext db, OkrAccess access, TimeProvider clock) : IQueryHandler<GetObjectiveQuery, ObjectivePage>
+{
+    public async ValueTask<ObjectivePage> Handle(GetObjectiveQuery query, CancellationToken cancellationToken)
+    {
+        var id = query.ObjectiveId;
+        var objective = await db.Objectives.AsNoTracking().Include(o => o.KeyResults).SingleOrDefaultAsync(o => o.Id == id, cancellationToken)
+            ?? throw new NotFoundException("The objective");
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var period = await db.Periods.AsNoTracking().SingleAsync(p => p.Id == objective.PeriodId, cancellationToken);
+        var teamName = await db.Teams.AsNoTracking().Where(t => t.Id == objective.TeamId).Select(t => t.Name).SingleAsync(cancellationToken);
+        var ownerName = objective.OwnerId is { } ownerId
+            ? await db.Users.AsNoTracking().Where(u => u.Id == ownerId).Select(u => u.DisplayName).SingleOrDefaultAsync(cancellationToken)
+            : null;
+
+        // Every check-in of every key result of the objective, oldest first (one query).
+        var history = (await db.CheckIns.AsNoTracking()
+                .Where(c => db.KeyResults.Any(k => k.Id == c.KeyResultId && k.ObjectiveId == id))
+                .OrderBy(c => c.CreatedAt).ThenBy(c => c.Id)
+                .Select(c => new { c.KeyResultId, Row = new CheckInRow(c.Id, c.CreatedAt, c.Value, c.Confidence, c.Note, c.AuthorName) })
+                .ToListAsync(cancellationToken))
+            .GroupBy(c => c.KeyResultId)
+            .ToDictionary(g => g.Key, g => g.Select(x => x.Row).ToList());
+
+        // Alignment: the goal, or the parent and the goal up its chain.
+        GoalRef? goal = null;
+        ObjectiveRef? parent = null;
+        GoalRef? goalViaParent = null;
+        if (objective.GoalId is { } goalId)
+        {
+            goal = await GoalAsync(goalId, cancellationToken);
+        }
+        else if (objective.ParentObjectiveId is not null)
+        {
+            // The chain of parents in set-based reads: the period's objectives, then (rarely) parents of other periods.
+            var alignment = await db.Objectives.AsNoTracking().Where(o => o.PeriodId == objective.PeriodId)
+                .Select(o => new GetOkrsHandler.AlignmentRow(o.Id, o.Title, o.TeamId, o.GoalId, o.ParentObjectiveId))
+                .ToDictionaryAsync(a => a.Id, cancellationToken);
+            await GetOkrsHandler.AddMissingParentsAsync(db, alignment, cancellationToken);
+            if (objective.ParentObjectiveId is { } parentId && alignment.TryGetValue(parentId, out var row))
+            {
+                var parentTeam = await db.Teams.AsNoTracking().Where(t => t.Id == row.TeamId).Select(t => t.Name).SingleOrDefaultAsync(cancellationToken);
+                parent = new ObjectiveRef(row.Id, row.Title, parentTeam ?? "another team");
+                if (GetOkrsHandler.GoalOf(alignment, parentId) is { } g)
+                {
+                    goalViaParent = await GoalAsync(g, cancellationToken);
+                }
+            }
+        }
+
+        var contributors = await db.Objectives.AsNoTracking()
+            .Where(o => o.ParentObjectiveId == id && o.Status != ObjectiveStatus.Retired)
+            .OrderBy(o => o.Title)
+            .Select(o => new ObjectiveRef(o.Id, o.Title, db.Teams.Where(t => t.Id == o.TeamId).Select(t => t.Name).FirstOrDefault() ?? "another team"))
+            .ToListAsync(cancellationToken);
+
+        var productId = (goal ?? goalViaParent)?.ProductId;
+        var canEdit = await access.CanEditObjectiveAsync(objective.TeamId, productId, cancellationToken);
+        var canCheckIn = objective.Status == ObjectiveStatus.Active && await access.CanCheckInAsync(objective.TeamId, cancellationToken);
+        var isActive = objective.Status == ObjectiveStatus.Active;
+
+        var keyResults = objective.ActiveKeyResults.OrderBy(k => k.Id).Select(k =>
+        {
+            var rows = history.GetValueOrDefault(k.Id) ?? [];
+            var view = KeyResultView.From(k, period, now, rows.Count == 0 ? null : rows[^1].Confidence, isActive);
+            return new KeyResultDetail(view, rows, OkrText.ChartJson(view, rows), canEdit && isActive);
+        }).ToList();
+
+        var current = Period.Containing(today);
+        return new ObjectivePage(objective.Id, objective.Title, objective.Description, objective.Status, objective.Score, objective.Retrospective,
+            GetOkrsHandler.ToView(period, today, current), objective.TeamId, teamName, ownerName, goal, parent, goalViaParent, contributors,
+            objective.Progress(), keyResults,
+            objective.KeyResults.Where(k => k.Status != KeyResultStatus.Active).OrderBy(k => k.Id).Select(k => k.Title).ToList(),
+            canEdit, canCheckIn);
+    }
+
+    private Task<GoalRef?> GoalAsync(int goalId, CancellationToken cancellationToken) =>
+        db.Goals.AsNoTracking().Where(g => g.Id == goalId)
+            .Select(g => new GoalRef(g.Id, g.ProductId, g.Product.Name, g.Rank, g.Title, g.Status))
+            .SingleOrDefaultAsync(cancellationToken);
+}
+
+/// <summary>Where a check-in goes and whether the user may make it (404 and 403 come before any validation).</summary>
+public sealed record GetCheckInTargetQuery(int KeyResultId) : IQuery<CheckInTarget>;
+
+public sealed record CheckInTarget(int KeyResultId, int ObjectiveId, int TeamId, bool CanCheckIn);
+
+public sealed class GetCheckInTargetHandler(AppDbContext db, OkrAccess access) : IQueryHandler<GetCheckInTargetQuery, CheckInTarget>
+{
+    public async ValueTask<CheckInTarget> Handle(GetCheckInTargetQuery query, CancellationToken cancellationToken)
+    {
+        var target = await db.KeyResults.AsNoTracking().Where(k => k.Id == query.KeyResultId)
+            .Select(k => new { k.ObjectiveId, k.Objective.TeamId })
+            .SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("The key result");
+        return new CheckInTarget(query.KeyResultId, target.ObjectiveId, target.TeamId, await access.CanCheckInAsync(target.TeamId, cancellationToken));
+    }
+}

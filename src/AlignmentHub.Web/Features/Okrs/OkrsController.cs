@@ -1,0 +1,113 @@
+using System.Globalization;
+using AlignmentHub.Web.Features.Shared;
+using AlignmentHub.Web.Infrastructure.Errors;
+using AlignmentHub.Web.Infrastructure.Rendering;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AlignmentHub.Web.Features.Okrs;
+
+/// <summary>The reading side of OKRs: the period's tree, the objective page, and check-ins on key results.</summary>
+[Route("okrs")]
+public sealed class OkrsController(IMediator mediator) : AppController
+{
+    /// <summary>ViewData key: the key result whose check-in form was rejected (its form shows the messages and the typed values).</summary>
+    public const string CheckInForKey = "CheckInFor";
+
+    [HttpGet("")]
+    public async Task<IActionResult> Index([FromQuery] string? period, [FromQuery] string? team, CancellationToken cancellationToken)
+    {
+        var page = await mediator.Send(new GetOkrsQuery(period, team), cancellationToken);
+        var crumbs = new List<Crumb> { new("OKRs", "/okrs"), new(page.Period.Key, PeriodUrl(page.Period.Key)) };
+        if (page.Team is { } t)
+        {
+            crumbs.Add(new Crumb(t.Name));
+        }
+
+        SetPage(page.Team is null ? $"OKRs {page.Period.Key}" : $"OKRs {page.Period.Key} · {page.Team.Name}", "okrs", null, [.. crumbs]);
+        if (page.Notice is not null)
+        {
+            // The page asked for does not exist: say so (and show the current one) with an honest status code.
+            Response.StatusCode = StatusCodes.Status404NotFound;
+        }
+
+        return View(page);
+    }
+
+    [HttpGet("objectives/{id:int}")]
+    public async Task<IActionResult> Details([FromRoute] int id, CancellationToken cancellationToken) =>
+        await ShowObjectiveAsync(id, cancellationToken);
+
+    [HttpPost("key-results/{id:int}/check-ins")]
+    public async Task<IActionResult> CheckIn([FromRoute] int id, [Bind("Value,Confidence,Note")] CheckInCommand command, CancellationToken cancellationToken)
+    {
+        // Unknown key result → 404 and not allowed → 403 come first, whatever was typed.
+        var target = await mediator.Send(new GetCheckInTargetQuery(id), cancellationToken);
+        if (!target.CanCheckIn)
+        {
+            throw new ForbiddenException("Only the team's members, product managers and administrators can check in on this key result.");
+        }
+
+        command.KeyResultId = id;
+        ReplaceBindingMessages();
+        return await SubmitAsync(
+            command,
+            c => mediator.Send(c, cancellationToken).AsTask(),
+            result =>
+            {
+                TempData.Success(result.Message);
+                return RedirectToAction(nameof(Details), new { id = result.ObjectiveId });
+            },
+            () =>
+            {
+                ViewData[CheckInForKey] = id;
+                ViewData["CheckIn"] = command;
+                return ShowObjectiveAsync(target.ObjectiveId, cancellationToken);
+            });
+    }
+
+    public static string PeriodUrl(string periodKey, int? teamId = null) =>
+        "/okrs?period=" + Uri.EscapeDataString(periodKey) + (teamId is { } t ? "&team=" + t.ToString(CultureInfo.InvariantCulture) : string.Empty);
+
+    private async Task<IActionResult> ShowObjectiveAsync(int id, CancellationToken cancellationToken)
+    {
+        var page = await mediator.Send(new GetObjectiveQuery(id), cancellationToken);
+        SetPage(page.Title, "okrs", (page.Goal ?? page.GoalViaParent)?.ProductId,
+            new Crumb("OKRs", "/okrs"),
+            new Crumb(page.Period.Key, PeriodUrl(page.Period.Key)),
+            new Crumb(page.TeamName, PeriodUrl(page.Period.Key, page.TeamId)),
+            new Crumb(page.Title));
+        return View("Details", page);
+    }
+
+    /// <summary>
+    /// A value the model binder could not read ("abc", "1e309", "NaN") gets a message that says what to type instead
+    /// of the generic one; a number too large for a decimal is a range problem, not a format one.
+    /// </summary>
+    private void ReplaceBindingMessages()
+    {
+        // .NET's number parsing stops at a NUL ("5\0" reads as 5): refuse it like any other character that is not a number.
+        foreach (var field in new[] { nameof(CheckInCommand.Value), nameof(CheckInCommand.Confidence) })
+        {
+            if (ModelState[field] is { AttemptedValue: { } attempted } entry && attempted.Contains('\0', StringComparison.Ordinal) && entry.Errors.Count == 0)
+            {
+                ModelState.AddModelError(field, "not a number");
+            }
+        }
+
+        if (ModelState[nameof(CheckInCommand.Value)] is { Errors.Count: > 0 } value)
+        {
+            var typed = value.AttemptedValue?.Trim();
+            var tooLarge = double.TryParse(typed, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var number)
+                && (double.IsInfinity(number) || Math.Abs(number) > 1e12);
+            value.Errors.Clear();
+            ModelState.AddModelError(nameof(CheckInCommand.Value), tooLarge ? CheckInValidator.ValueRangeMessage : CheckInValidator.ValueFormatMessage);
+        }
+
+        if (ModelState[nameof(CheckInCommand.Confidence)] is { Errors.Count: > 0 } confidence)
+        {
+            confidence.Errors.Clear();
+            ModelState.AddModelError(nameof(CheckInCommand.Confidence), CheckInValidator.ConfidenceMessage);
+        }
+    }
+}
