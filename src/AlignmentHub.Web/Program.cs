@@ -68,6 +68,10 @@ builder.Services.ConfigureApplicationCookie(o =>
     o.LogoutPath = "/account/logout";
     o.AccessDeniedPath = "/account/access-denied";
 });
+// Sessions live in the database: the cookie holds only a session key, so sign-out revokes at once (checklist B.10).
+builder.Services.AddSingleton<DatabaseTicketStore>();
+builder.Services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+    .Configure<DatabaseTicketStore>((o, store) => o.SessionStore = store);
 builder.Services.AddAntiforgery(o =>
 {
     o.Cookie.Name = builder.Environment.IsProduction() ? "__Host-AlignmentHub.Csrf" : "AlignmentHub.Csrf";

@@ -153,7 +153,8 @@ public sealed class AuditingSaveChangesInterceptor(IAuditActor actor, TimeProvid
                 continue;
             }
 
-            if (entry.Entity is DataProtectionKey || entry.State is EntityState.Unchanged or EntityState.Detached)
+            // Key material and session tickets are secrets, and sessions are not business data: not audited.
+            if (entry.Entity is DataProtectionKey or Identity.UserSession || entry.State is EntityState.Unchanged or EntityState.Detached)
             {
                 continue;
             }

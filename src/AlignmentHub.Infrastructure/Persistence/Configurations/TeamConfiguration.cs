@@ -40,3 +40,14 @@ internal sealed class ProductManagerAssignmentConfiguration : IEntityTypeConfigu
         b.HasOne<ApplicationUser>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class UserSessionConfiguration : IEntityTypeConfiguration<UserSession>
+{
+    public void Configure(EntityTypeBuilder<UserSession> b)
+    {
+        b.Property(s => s.Id).HasMaxLength(64);
+        b.Property(s => s.UserId).HasMaxLength(Limits.UserId);
+        b.HasIndex(s => s.UserId);
+        b.HasOne<ApplicationUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,78 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using AlignmentHub.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AlignmentHub.Infrastructure.Identity;
+
+/// <summary>
+/// Keeps authentication tickets in the database (<see cref="UserSession"/>) instead of in the cookie, so that signing
+/// out, or an administrator ending someone's sessions, revokes them immediately (security checklist B.10).
+/// </summary>
+public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, TimeProvider clock) : ITicketStore
+{
+    public async Task<string> StoreAsync(AuthenticationTicket ticket)
+    {
+        var key = Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+        var now = clock.GetUtcNow();
+        var userId = ticket.Principal.FindFirstValue(ClaimTypes.NameIdentifier);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+
+        // Expired sessions of this user are removed as new ones start, so the table does not grow without bound.
+        await db.UserSessions.Where(s => s.UserId == userId && s.ExpiresAt < now).ExecuteDeleteAsync();
+        db.UserSessions.Add(new UserSession
+        {
+            Id = key,
+            UserId = userId,
+            Ticket = TicketSerializer.Default.Serialize(ticket),
+            CreatedAt = now,
+            ExpiresAt = ticket.Properties.ExpiresUtc,
+        });
+        await db.SaveChangesAsync();
+        return key;
+    }
+
+    public async Task RenewAsync(string key, AuthenticationTicket ticket)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var bytes = TicketSerializer.Default.Serialize(ticket);
+        var expires = ticket.Properties.ExpiresUtc;
+
+        // Only an existing session is renewed: a session removed by sign-out must not come back.
+        await db.UserSessions.Where(s => s.Id == key)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Ticket, bytes).SetProperty(x => x.ExpiresAt, expires));
+    }
+
+    public async Task<AuthenticationTicket?> RetrieveAsync(string key)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var session = await db.UserSessions.AsNoTracking().Where(s => s.Id == key)
+            .Select(s => new { s.Ticket, s.ExpiresAt }).SingleOrDefaultAsync();
+        if (session is null || session.ExpiresAt < clock.GetUtcNow())
+        {
+            return null;
+        }
+
+        return TicketSerializer.Default.Deserialize(session.Ticket);
+    }
+
+    public async Task RemoveAsync(string key)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await db.UserSessions.Where(s => s.Id == key).ExecuteDeleteAsync();
+    }
+
+    /// <summary>Ends every session of a user (used when a user is disabled or their roles change).</summary>
+    public static Task<int> RemoveAllForUserAsync(AppDbContext db, string userId, CancellationToken cancellationToken) =>
+        db.UserSessions.Where(s => s.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+
+    private static string Base64UrlEncode(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
