@@ -153,6 +153,30 @@ public sealed class OkrPagesTests(AlignmentHubFactory factory) : IClassFixture<A
     }
 
     [Fact]
+    public async Task Each_goal_shows_the_weighted_mean_of_the_objectives_aligned_to_it()
+    {
+        using var client = await TestClient.SignedInAsync(factory, Demo.Executive);
+        var objectives = await OkrTestData.ObjectivesAsync(factory, OkrTestData.CurrentKey);
+        var goals = await factory.QueryAsync(db => db.Goals.AsNoTracking().Where(g => g.Rank != null).Select(g => new { g.Id, g.Title }).ToListAsync());
+
+        var page = await client.GetAsync("/okrs");
+
+        foreach (var goal in goals)
+        {
+            // Goal progress = Σ(objective progress × weight) ÷ Σ weight over the objectives aligned directly to the goal
+            // (each objective's own figure is itself checked against a hand calculation above).
+            var direct = objectives.Where(o => o.GoalId == goal.Id).ToList();
+            var section = page.Document.QuerySelectorAll("section.okr-goal")
+                .Single(s => s.QuerySelector("h2 a")?.TextContent.Trim() == goal.Title);
+            var shown = section.QuerySelector(".okr-goal-progress .progress-figure")!.TextContent.Trim();
+            var expected = direct.Count == 0 ? 0m : Math.Round(
+                direct.Sum(o => OkrTestData.ObjectiveProgress(o) * o.Weight) / direct.Sum(o => o.Weight), 1, MidpointRounding.AwayFromZero);
+            Assert.Equal(OkrTestData.Figure(expected), shown);
+            Assert.Contains("Weighted mean", section.QuerySelector(".okr-goal-progress details")!.TextContent, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Every_progress_figure_on_the_objective_pages_equals_a_hand_calculation()
     {
         using var client = await TestClient.SignedInAsync(factory, Demo.ProductManager);

@@ -80,8 +80,11 @@ public sealed record GoalRef(int Id, int ProductId, string ProductName, int? Ran
 /// <summary>An objective in the tree: objectives contributing to it are nested under it.</summary>
 public sealed record ObjectiveNode(ObjectiveSummary Objective, IReadOnlyList<ObjectiveNode> Children, ObjectiveRef? ContributesTo);
 
-/// <summary>The objectives serving one goal (Goal is null for objectives whose chain reaches no goal).</summary>
-public sealed record GoalGroup(GoalRef? Goal, IReadOnlyList<ObjectiveNode> Objectives);
+/// <summary>
+/// The objectives serving one goal (Goal is null for objectives whose chain reaches no goal), and the goal's progress
+/// this period: the weighted mean of the shown objectives aligned directly to it (brief §2).
+/// </summary>
+public sealed record GoalGroup(GoalRef? Goal, IReadOnlyList<ObjectiveNode> Objectives, Progress? Progress = null);
 
 public sealed record OkrSummaryCounts(int Objectives, int KeyResults, int OnTrack, int AtRisk, int OffTrack, int NoCheckIn, int Stale, int Behind);
 

@@ -201,8 +201,12 @@ public sealed class GetOkrsHandler(AppDbContext db, OkrAccess access, ICurrentUs
             .ThenBy(g => g.Key?.Rank is null)
             .ThenBy(g => g.Key?.Rank)
             .ThenBy(g => g.Key?.Title)
-            .Select(g => new GoalGroup(g.Key, g.ToList()))
+            .Select(g => new GoalGroup(g.Key, g.ToList(), g.Key is { } goal ? GoalProgress(goal.Id) : null))
             .ToList();
+
+        Progress GoalProgress(int goalId) => ProgressCalculator.WeightedMean(
+            objectives.Where(o => o.GoalId == goalId).Select(o => (o.Title, summaries[o.Id].Progress.RolledUp, o.Weight)).ToList(),
+            "objectives aligned to this goal");
 
         var krs = summaries.Values.SelectMany(s => s.KeyResults).ToList();
         var counts = new OkrSummaryCounts(
