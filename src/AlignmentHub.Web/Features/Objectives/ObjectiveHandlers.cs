@@ -320,15 +320,8 @@ public static class KeyResultText
 {
     public static string Number(decimal value) => value.ToString("#,0.##########", CultureInfo.InvariantCulture);
 
-    public static string TypeName(MetricType type) => type switch
-    {
-        MetricType.Number => "Number",
-        MetricType.Percent => "Percentage",
-        MetricType.Currency => "Amount of money",
-        MetricType.Boolean => "Yes / no",
-        MetricType.Milestone => "Milestone",
-        _ => "Choose…",
-    };
+    /// <summary>The OKR pages' name for a metric type; "Choose…" for a value the form has not set yet.</summary>
+    public static string TypeName(MetricType type) => Enum.IsDefined(type) ? Okrs.OkrText.TypeName(type) : "Choose…";
 
     public static string DirectionName(MetricDirection direction) => direction switch
     {
