@@ -203,7 +203,7 @@ public sealed class CheckInTests(AlignmentHubFactory factory) : IClassFixture<Al
     }
 
     [Theory]
-    [InlineData("Note", "NUL\0inside", "The note contains a character that is not allowed.")]
+    [InlineData("Note", "NUL\0inside", "This contains a character that is not allowed.")]
     [InlineData("Value", "5\0", "Enter a number, such as 42 or 3.5.")]
     public async Task A_nul_character_is_refused_beside_the_field_when_the_form_can_be_read(string field, string typed, string message)
     {
@@ -213,7 +213,7 @@ public sealed class CheckInTests(AlignmentHubFactory factory) : IClassFixture<Al
         var before = await FingerprintAsync(kr.Id);
         var fields = new Dictionary<string, string> { ["Value"] = "9", ["Confidence"] = "8", ["Note"] = "ok", [field] = typed, [TestClient.TokenField] = token };
 
-        // A browser posting multipart/form-data delivers the NUL to the application: the validator refuses it.
+        // A browser posting multipart/form-data delivers the NUL to the application: it is refused beside the field.
         using var multipart = new MultipartFormDataContent();
         foreach (var (name, value) in fields)
         {

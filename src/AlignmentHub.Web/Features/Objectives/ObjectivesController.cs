@@ -61,7 +61,6 @@ public sealed class ObjectivesController(IMediator mediator, ICurrentUser user, 
         }
 
         FlagDamagedRows();
-        RefuseNul();
         return await SubmitAsync(
             command,
             c => mediator.Send(c, cancellationToken).AsTask(),
@@ -115,7 +114,6 @@ public sealed class ObjectivesController(IMediator mediator, ICurrentUser user, 
         }
 
         FlagDamagedRows();
-        RefuseNul();
         return await SubmitAsync(
             command,
             c => mediator.Send(c, cancellationToken).AsTask(),
@@ -148,7 +146,6 @@ public sealed class ObjectivesController(IMediator mediator, ICurrentUser user, 
     {
         command.ObjectiveId = objectiveId;
         var context = await mediator.Send(new GetObjectiveContextQuery(objectiveId), cancellationToken);
-        RefuseNul();
         return await SubmitAsync(
             command,
             c => mediator.Send(c, cancellationToken).AsTask(),
@@ -157,7 +154,7 @@ public sealed class ObjectivesController(IMediator mediator, ICurrentUser user, 
                 TempData.Success($"Objective closed with a score of {score.ToString("0.0#", CultureInfo.InvariantCulture)}.");
                 return Redirect(ObjectiveUrls.Objective(objectiveId));
             },
-            async () => ShowClose(command, await mediator.Send(new GetObjectiveContextQuery(objectiveId), cancellationToken)));
+            () => Task.FromResult(ShowClose(command, context)));
     }
 
     // ------------------------------------------------------------ carry over
@@ -180,7 +177,6 @@ public sealed class ObjectivesController(IMediator mediator, ICurrentUser user, 
     {
         command.ObjectiveId = objectiveId;
         var context = await mediator.Send(new GetObjectiveContextQuery(objectiveId), cancellationToken);
-        RefuseNul();
         return await SubmitAsync(
             command,
             c => mediator.Send(c, cancellationToken).AsTask(),
@@ -191,7 +187,7 @@ public sealed class ObjectivesController(IMediator mediator, ICurrentUser user, 
                     + (result.RelinkedItems switch { 0 => string.Empty, 1 => " One roadmap item now links to the new key results too.", var n => $" {n} roadmap items now link to the new key results too." }));
                 return Redirect(ObjectiveUrls.Objective(result.NewObjectiveId));
             },
-            async () => ShowCarryOver(command, await mediator.Send(new GetObjectiveContextQuery(objectiveId), cancellationToken)));
+            () => Task.FromResult(ShowCarryOver(command, context)));
     }
 
     // ------------------------------------------------------------ move a key result
@@ -208,7 +204,6 @@ public sealed class ObjectivesController(IMediator mediator, ICurrentUser user, 
     {
         command.KeyResultId = keyResultId;
         _ = await mediator.Send(new GetMoveKeyResultQuery(keyResultId), cancellationToken); // 404 / 403 before anything else
-        RefuseNul();
         return await SubmitAsync(
             command,
             c => mediator.Send(c, cancellationToken).AsTask(),
@@ -261,18 +256,6 @@ public sealed class ObjectivesController(IMediator mediator, ICurrentUser user, 
         }
 
         return false;
-    }
-
-    /// <summary>
-    /// A NUL reaches the application only in a multipart post (URL-encoded, ASP.NET Core refuses the whole form with 400).
-    /// .NET's number parsing ignores trailing NULs ("5\0" reads as 5), so refuse it wherever it was typed.
-    /// </summary>
-    private void RefuseNul()
-    {
-        foreach (var (key, _) in ModelState.Where(e => e.Value is { Errors.Count: 0, AttemptedValue: { } v } && v.Contains('\0', StringComparison.Ordinal)).ToList())
-        {
-            ModelState.AddModelError(key, "This contains a character that is not allowed here.");
-        }
     }
 
     /// <summary>A row's hidden id or version that could not be read has no place for a message: say it once at the top.</summary>

@@ -86,15 +86,6 @@ public sealed class OkrsController(IMediator mediator) : AppController
     /// </summary>
     private void ReplaceBindingMessages()
     {
-        // .NET's number parsing stops at a NUL ("5\0" reads as 5): refuse it like any other character that is not a number.
-        foreach (var field in new[] { nameof(CheckInCommand.Value), nameof(CheckInCommand.Confidence) })
-        {
-            if (ModelState[field] is { AttemptedValue: { } attempted } entry && attempted.Contains('\0', StringComparison.Ordinal) && entry.Errors.Count == 0)
-            {
-                ModelState.AddModelError(field, "not a number");
-            }
-        }
-
         if (ModelState[nameof(CheckInCommand.Value)] is { Errors.Count: > 0 } value)
         {
             var typed = value.AttemptedValue?.Trim();

@@ -3,6 +3,7 @@ using AlignmentHub.Web.Infrastructure.Errors;
 using AlignmentHub.Web.Infrastructure.Rendering;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace AlignmentHub.Web.Features.Shared;
 
@@ -10,6 +11,23 @@ namespace AlignmentHub.Web.Features.Shared;
 public abstract class AppController : Controller
 {
     private static readonly string[] HiddenFields = ["Version", "BaseVersion", "ProductVersion"];
+
+    public const string ForbiddenCharacterMessage = "This contains a character that is not allowed.";
+
+    /// <summary>
+    /// Refuses a NUL in any bound value, for every form. It only arrives in multipart posts (ASP.NET Core rejects a
+    /// URL-encoded form containing it outright), and .NET's number parsing silently stops at it ("5\0" reads as 5),
+    /// so it is caught here, after binding and before any action body, rather than field by field.
+    /// </summary>
+    public override void OnActionExecuting(ActionExecutingContext context)
+    {
+        foreach (var (key, _) in ModelState.Where(e => e.Value is { Errors.Count: 0, AttemptedValue: { } v } && v.Contains('\0', StringComparison.Ordinal)).ToList())
+        {
+            ModelState.AddModelError(key, ForbiddenCharacterMessage);
+        }
+
+        base.OnActionExecuting(context);
+    }
 
     protected void SetPage(string title, string nav, int? productId, params Crumb[] crumbs)
     {
