@@ -89,6 +89,8 @@ builder.Services.AddAuthorization(o =>
 builder.Services.AddScoped<ICurrentUser, HttpCurrentUser>();
 builder.Services.AddScoped<StrategyAccess>();
 builder.Services.AddScoped<OkrAccess>();
+builder.Services.AddScoped<RoadmapAccess>();
+builder.Services.AddScoped<AlignmentHub.Web.Infrastructure.Alignment.AlignmentGraphLoader>();
 builder.Services.AddScoped<AlignmentHub.Web.Features.Shared.NavigationContext>();
 builder.Services.AddSingleton<MarkdownRenderer>();
 
