@@ -32,14 +32,15 @@ public sealed record WhyChain(LinkTargetType LinkedTo, int? KeyResultId, IReadOn
 public sealed class AlignmentGraph
 {
     private const int MaxParentDepth = 50;
+    private static readonly IReadOnlySet<int> NoGoals = new HashSet<int>();
 
     private readonly Dictionary<int, GoalNode> goals;
     private readonly Dictionary<int, ObjectiveNode> objectives;
     private readonly Dictionary<int, KeyResultNode> keyResults;
     private readonly Dictionary<int, ItemNode> items;
     private readonly ILookup<int, LinkEdge> linksByItem;
-    private readonly Dictionary<int, int?> activeGoalOfObjective = [];
-    private readonly Dictionary<int, IReadOnlySet<int>> goalsOfItem = [];
+    private readonly Dictionary<int, int?> activeGoalOfObjective;
+    private readonly Dictionary<int, IReadOnlySet<int>> goalsOfItem;
 
     public AlignmentGraph(IEnumerable<GoalNode> goals, IEnumerable<ObjectiveNode> objectives, IEnumerable<KeyResultNode> keyResults,
         IEnumerable<ItemNode> items, IEnumerable<LinkEdge> links)
@@ -50,6 +51,10 @@ public sealed class AlignmentGraph
         this.items = items.ToDictionary(i => i.Id);
         Links = links.Where(l => this.items.ContainsKey(l.ItemId)).ToList();
         linksByItem = Links.ToLookup(l => l.ItemId);
+
+        // Everything is computed once here, so a snapshot can be shared by concurrent requests without locks.
+        activeGoalOfObjective = this.objectives.Keys.ToDictionary(id => id, ComputeActiveGoalOf);
+        goalsOfItem = this.items.Keys.ToDictionary(id => id, id => (IReadOnlySet<int>)linksByItem[id].Select(ActiveGoalOf).OfType<int>().ToHashSet());
     }
 
     public IReadOnlyCollection<GoalNode> Goals => goals.Values;
@@ -73,13 +78,10 @@ public sealed class AlignmentGraph
     public IEnumerable<LinkEdge> LinksOf(int itemId) => linksByItem[itemId];
 
     /// <summary>The active goal an objective serves: its own goal, or the first goal up its chain of active parents; null when none.</summary>
-    public int? ActiveGoalOf(int objectiveId)
-    {
-        if (activeGoalOfObjective.TryGetValue(objectiveId, out var cached))
-        {
-            return cached;
-        }
+    public int? ActiveGoalOf(int objectiveId) => activeGoalOfObjective.GetValueOrDefault(objectiveId);
 
+    private int? ComputeActiveGoalOf(int objectiveId)
+    {
         int? result = null;
         var current = objectives.GetValueOrDefault(objectiveId);
         for (var depth = 0; current is { IsActive: true } && depth < MaxParentDepth; depth++)
@@ -93,7 +95,6 @@ public sealed class AlignmentGraph
             current = current.ParentObjectiveId is { } parentId ? objectives.GetValueOrDefault(parentId) : null;
         }
 
-        activeGoalOfObjective[objectiveId] = result;
         return result;
     }
 
@@ -110,16 +111,7 @@ public sealed class AlignmentGraph
     };
 
     /// <summary>The distinct active goals the item reaches through its links.</summary>
-    public IReadOnlySet<int> GoalsReachedBy(int itemId)
-    {
-        if (!goalsOfItem.TryGetValue(itemId, out var reached))
-        {
-            reached = linksByItem[itemId].Select(ActiveGoalOf).OfType<int>().ToHashSet();
-            goalsOfItem[itemId] = reached;
-        }
-
-        return reached;
-    }
+    public IReadOnlySet<int> GoalsReachedBy(int itemId) => goalsOfItem.TryGetValue(itemId, out var reached) ? reached : NoGoals;
 
     /// <summary>Aligned: at least one link reaches an active goal.</summary>
     public bool IsAligned(int itemId) => GoalsReachedBy(itemId).Count > 0;
