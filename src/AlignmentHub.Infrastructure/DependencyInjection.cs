@@ -18,6 +18,7 @@ public static class DependencyInjection
     {
         var provider = GetProvider(configuration);
         var connectionString = GetConnectionString(configuration, provider, contentRoot);
+        services.AddScoped<ChangeCounterInterceptor>();
         services.AddScoped<AuditingSaveChangesInterceptor>();
         services.AddDbContext<AppDbContext>((sp, options) =>
         {
@@ -29,7 +30,7 @@ public static class DependencyInjection
                 _ => throw new InvalidOperationException($"Unknown database provider {provider}."),
             };
             options.ReplaceService<IModelCacheKeyFactory, ProviderModelCacheKeyFactory>();
-            options.AddInterceptors(sp.GetRequiredService<AuditingSaveChangesInterceptor>());
+            options.AddInterceptors(sp.GetRequiredService<AuditingSaveChangesInterceptor>(), sp.GetRequiredService<ChangeCounterInterceptor>());
         });
         return services;
     }
