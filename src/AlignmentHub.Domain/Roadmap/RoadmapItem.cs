@@ -81,9 +81,13 @@ public sealed class RoadmapItem : Entity
     public bool IsActive => Status != RoadmapItemStatus.Dropped && ArchivedAt is null;
 
     /// <summary>RICE = reach × impact × confidence ÷ effort; null until all four inputs are known.</summary>
-    public decimal? RiceScore => RiceReach is { } r && RiceImpact is { } i && RiceConfidence is { } c && Effort is > 0m
-        ? Math.Round(r * i * (c / 100m) / Effort.Value, 1, MidpointRounding.AwayFromZero)
-        : null;
+    public decimal? RiceScore => Rice(RiceReach, RiceImpact, RiceConfidence, Effort);
+
+    /// <summary>RICE = reach × impact × confidence ÷ effort, rounded to one decimal; null until all four inputs are known.</summary>
+    public static decimal? Rice(int? reach, decimal? impact, int? confidence, decimal? effort) =>
+        reach is { } r && impact is { } i && confidence is { } c && effort is > 0m
+            ? Math.Round(r * i * (c / 100m) / effort.Value, 1, MidpointRounding.AwayFromZero)
+            : null;
 
     public void Edit(string title, string? description, RoadmapItemKind kind, int teamId, string? ownerId, string? externalKey)
     {
