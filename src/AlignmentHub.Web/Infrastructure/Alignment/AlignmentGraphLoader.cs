@@ -64,7 +64,7 @@ public sealed class AlignmentGraphLoader(AppDbContext db, TimeProvider clock, Pr
 
         // Objectives are not stored per product: keep those whose chain of parents reaches one of this product's goals.
         var allObjectives = await db.Objectives.AsNoTracking()
-            .Select(o => new { Node = new ObjectiveNode(o.Id, o.Title, o.TeamId, o.GoalId, o.ParentObjectiveId, o.Status == ObjectiveStatus.Active), o.PeriodId, o.Weight })
+            .Select(o => new { Node = new ObjectiveNode(o.Id, o.Title, o.TeamId, o.GoalId, o.ParentObjectiveId, o.Status == ObjectiveStatus.Active), o.PeriodId, o.Weight, o.Status })
             .ToListAsync(cancellationToken);
         var goalIds = goals.Select(g => g.Id).ToHashSet();
         var objectives = OfProduct(allObjectives.Select(o => o.Node).ToList(), goalIds);
@@ -116,13 +116,13 @@ public sealed class AlignmentGraphLoader(AppDbContext db, TimeProvider clock, Pr
 
         var graph = new AlignmentGraph(goals, objectives, keyResultNodes, itemNodes, links);
 
-        // The current period's active objectives of this product, with progress from their active key results.
+        // The current period's objectives of this product (closed ones too, as on the OKR page) with progress from
+        // their active key results; the key results of its active objectives.
         var periodId = await db.Periods.AsNoTracking().Where(p => p.Year == period.Year && p.Quarter == period.Quarter).Select(p => (int?)p.Id).SingleOrDefaultAsync(cancellationToken);
-        var inPeriod = allObjectives.Where(o => o.PeriodId == periodId && o.Node.IsActive && objectiveIds.Contains(o.Node.Id)).ToList();
-        var inPeriodIds = inPeriod.Select(o => o.Node.Id).ToHashSet();
+        var inPeriod = allObjectives.Where(o => o.PeriodId == periodId && o.Status != ObjectiveStatus.Retired && objectiveIds.Contains(o.Node.Id)).ToList();
         var periodObjectives = inPeriod.ToDictionary(o => o.Node.Id, o => o.Node);
         var keyResultRows = keyResults
-            .Where(x => inPeriodIds.Contains(x.KeyResult.ObjectiveId) && x.KeyResult.Status == KeyResultStatus.Active)
+            .Where(x => periodObjectives.GetValueOrDefault(x.KeyResult.ObjectiveId) is { IsActive: true } && x.KeyResult.Status == KeyResultStatus.Active)
             .Select(x => new KeyResultRow(x.KeyResult.Id, x.KeyResult.Title, x.KeyResult.ObjectiveId, periodObjectives[x.KeyResult.ObjectiveId].Title,
                 periodObjectives[x.KeyResult.ObjectiveId].TeamId, x.KeyResult.Progress(), x.Confidence,
                 x.KeyResult.LastCheckInAt, x.KeyResult.CreatedAt, x.KeyResult.CadenceDays))
@@ -131,7 +131,7 @@ public sealed class AlignmentGraphLoader(AppDbContext db, TimeProvider clock, Pr
         {
             var krs = keyResults.Where(x => x.KeyResult.ObjectiveId == o.Node.Id && x.KeyResult.Status == KeyResultStatus.Active).Select(x => x.KeyResult).ToList();
             var progress = ProgressCalculator.WeightedMean(krs.Select(k => (k.Title, k.Progress().RolledUp, k.Weight)).ToList(), "key results");
-            return new ObjectiveRow(o.Node.Id, o.Node.Title, o.Node.TeamId, o.Node.GoalId, o.Node.ParentObjectiveId, o.Weight, progress);
+            return new ObjectiveRow(o.Node.Id, o.Node.Title, o.Node.TeamId, o.Node.GoalId, o.Node.ParentObjectiveId, o.Weight, progress, o.Node.IsActive);
         }).ToList();
 
         return new ProductSnapshot(stamp, period, productId, productName, graph, items, teamNames, objectiveRows, keyResultRows, dependencies);

@@ -40,7 +40,7 @@ public sealed record KeyResultRow(int Id, string Title, int ObjectiveId, string 
 }
 
 /// <summary>An objective of the current period with its progress.</summary>
-public sealed record ObjectiveRow(int Id, string Title, int TeamId, int? GoalId, int? ParentObjectiveId, decimal Weight, Progress Progress);
+public sealed record ObjectiveRow(int Id, string Title, int TeamId, int? GoalId, int? ParentObjectiveId, decimal Weight, Progress Progress, bool IsActive);
 
 /// <summary>
 /// One product's strategy and roadmap, read at one value of the change counter: the alignment graph plus the rows the
@@ -88,10 +88,10 @@ public sealed class ProductSnapshot
 
     public IReadOnlyDictionary<int, string> TeamNames { get; }
 
-    /// <summary>The current period's active objectives that serve this product.</summary>
+    /// <summary>The current period's objectives that serve this product (active and closed, not retired).</summary>
     public IReadOnlyList<ObjectiveRow> Objectives { get; }
 
-    /// <summary>The active key results of <see cref="Objectives"/>.</summary>
+    /// <summary>The active key results of the active <see cref="Objectives"/>.</summary>
     public IReadOnlyList<KeyResultRow> KeyResults { get; }
 
     public IReadOnlyList<(int ItemId, int BlockerId)> Dependencies { get; }
