@@ -139,7 +139,9 @@ builder.Services
         o.ViewLocationFormats.Clear();
         o.ViewLocationFormats.Add("/Features/{1}/{0}" + RazorViewEngine.ViewExtension);
         o.ViewLocationFormats.Add("/Features/Shared/{0}" + RazorViewEngine.ViewExtension);
-    });
+    })
+    .ConfigureApplicationPartManager(m => m.FeatureProviders.Add(
+        new AlignmentHub.Web.Features.Baseline.BaselineControllerSwitch(builder.Configuration.GetValue<bool>(AlignmentHub.Web.Features.Baseline.BaselineController.Setting))));
 builder.Services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
 builder.Services.AddHsts(o =>
 {
