@@ -63,6 +63,9 @@ public sealed record SubjectInfo(
         _ => "key result",
     };
 
+    /// <summary>"retired" or "marked achieved", as in "the goal being retired".</summary>
+    public string Done => Action == ImpactAction.Achieve ? "marked achieved" : "retired";
+
     /// <summary>"Retire goal", "Mark goal achieved", "Retire objective", "Retire key result".</summary>
     public string ActionLabel => Action == ImpactAction.Achieve ? "Mark goal achieved" : "Retire " + Noun;
 }

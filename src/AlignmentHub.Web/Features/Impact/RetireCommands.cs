@@ -112,7 +112,7 @@ public sealed class RetireHandler(AppDbContext db, AlignmentGraphLoader loader, 
         await RetireSubjectAsync(subject, command, cancellationToken);
         if (choice is not null)
         {
-            report.AddRange(await ApplyAsync(choice, seenItems, seenObjectives, subject.ProductId!.Value, cancellationToken));
+            report.AddRange(await ApplyAsync(choice, seenItems, seenObjectives, cancellationToken));
         }
 
         try
@@ -128,8 +128,7 @@ public sealed class RetireHandler(AppDbContext db, AlignmentGraphLoader loader, 
         }
 
         await transaction.CommitAsync(cancellationToken);
-        var done = subject.Action == ImpactAction.Achieve ? "marked achieved" : "retired";
-        var first = $"{char.ToUpperInvariant(subject.Noun[0])}{subject.Noun[1..]} “{subject.Title}” {done}.";
+        var first = $"{char.ToUpperInvariant(subject.Noun[0])}{subject.Noun[1..]} “{subject.Title}” {subject.Done}.";
         return new RetireResult(report.Count == 0 ? first : $"{first} {string.Join("; ", report)}.", subject.BackUrl);
     }
 
@@ -183,11 +182,11 @@ public sealed class RetireHandler(AppDbContext db, AlignmentGraphLoader loader, 
                 }
                 else if (type == subject.TargetType && id == subject.Id)
                 {
-                    failures.Add(new(nameof(RetireCommand.ItemTarget), $"That is the {subject.Noun} being retired: choose another target."));
+                    failures.Add(new(nameof(RetireCommand.ItemTarget), $"That is the {subject.Noun} being {subject.Done}: choose another target."));
                 }
                 else if (!LinkTargets.IsValidTarget(plan.After, type, id))
                 {
-                    failures.Add(new(nameof(RetireCommand.ItemTarget), "That target would not reach an active goal once this is retired: choose one from the list."));
+                    failures.Add(new(nameof(RetireCommand.ItemTarget), $"That target would not reach an active goal once this {subject.Noun} is {subject.Done}: choose one from the list."));
                 }
                 else
                 {
@@ -247,7 +246,7 @@ public sealed class RetireHandler(AppDbContext db, AlignmentGraphLoader loader, 
 
         if (type == subject.TargetType && id == subject.Id)
         {
-            failures.Add(new(field, $"That is the {subject.Noun} being retired: choose another goal or objective."));
+            failures.Add(new(field, $"That is the {subject.Noun} being {subject.Done}: choose another goal or objective."));
             return (null, null);
         }
 
@@ -308,8 +307,7 @@ public sealed class RetireHandler(AppDbContext db, AlignmentGraphLoader loader, 
         }
     }
 
-    private async Task<List<string>> ApplyAsync(Choice choice, Dictionary<int, long> seenItems, Dictionary<int, long> seenObjectives, int productId,
-        CancellationToken cancellationToken)
+    private async Task<List<string>> ApplyAsync(Choice choice, Dictionary<int, long> seenItems, Dictionary<int, long> seenObjectives, CancellationToken cancellationToken)
     {
         var report = new List<string>();
         if (choice.ChangedObjectives.Count > 0)
