@@ -413,9 +413,11 @@ public sealed class OkrPagesTests(AlignmentHubFactory factory) : IClassFixture<A
 
         Assert.Equal(checkIn ? objective.KeyResults.Count : 0, page.Document.QuerySelectorAll("form.okr-checkin").Length);
         var actions = page.Document.QuerySelectorAll(".page-actions a").Select(a => a.GetAttribute("href")).ToList();
-        Assert.Equal(edit ? [$"/okrs/objectives/{objective.Id}/edit", $"/okrs/objectives/{objective.Id}/carry-over", $"/okrs/objectives/{objective.Id}/close"] : [], actions);
+        Assert.Equal(edit ? [$"/okrs/objectives/{objective.Id}/edit", $"/okrs/objectives/{objective.Id}/carry-over", $"/okrs/objectives/{objective.Id}/close", $"/okrs/objectives/{objective.Id}/retire"] : [], actions);
         Assert.Equal(edit ? objective.KeyResults.Select(k => $"/okrs/key-results/{k.Id}/move").ToList() : [],
             page.Document.QuerySelectorAll("a[href$='/move']").Select(a => a.GetAttribute("href")!).ToList());
+        Assert.Equal(edit ? objective.KeyResults.Select(k => $"/okrs/key-results/{k.Id}/retire").ToList() : [],
+            page.Document.QuerySelectorAll("a[href^='/okrs/key-results/'][href$='/retire']").Select(a => a.GetAttribute("href")!).ToList());
         if (checkIn)
         {
             var form = page.Document.QuerySelector($"form[action='/okrs/key-results/{objective.KeyResults.First().Id}/check-ins']")!;

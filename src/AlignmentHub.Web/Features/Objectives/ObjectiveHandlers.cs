@@ -1,9 +1,11 @@
 using System.Globalization;
 using AlignmentHub.Domain.Common;
 using AlignmentHub.Domain.Okrs;
+using AlignmentHub.Domain.Roadmap;
 using AlignmentHub.Domain.Strategy;
 using AlignmentHub.Infrastructure.Persistence;
 using AlignmentHub.Web.Features.Shared;
+using AlignmentHub.Web.Infrastructure.Alignment;
 using AlignmentHub.Web.Infrastructure.Errors;
 using AlignmentHub.Web.Infrastructure.Security;
 using FluentValidation;
@@ -74,13 +76,14 @@ public sealed class CreateObjectiveHandler(AppDbContext db, OkrAccess access, Ti
     }
 }
 
-public sealed class EditObjectiveHandler(AppDbContext db, OkrAccess access, TimeProvider clock) : ICommandHandler<EditObjectiveCommand, EditObjectiveResult>
+public sealed class EditObjectiveHandler(AppDbContext db, OkrAccess access, TimeProvider clock, AlignmentGraphLoader loader) : ICommandHandler<EditObjectiveCommand, EditObjectiveResult>
 {
     public async ValueTask<EditObjectiveResult> Handle(EditObjectiveCommand command, CancellationToken cancellationToken)
     {
         var objective = await db.Objectives.Include(o => o.KeyResults).SingleOrDefaultAsync(o => o.Id == command.ObjectiveId, cancellationToken)
             ?? throw new NotFoundException("The objective");
-        await access.EnsureCanEditObjectiveAsync(objective.TeamId, await access.ProductOfAsync(objective.GoalId, objective.ParentObjectiveId, cancellationToken), cancellationToken);
+        var productId = await access.ProductOfAsync(objective.GoalId, objective.ParentObjectiveId, cancellationToken);
+        await access.EnsureCanEditObjectiveAsync(objective.TeamId, productId, cancellationToken);
         var (goalId, parentId) = command.Alignment;
         if (goalId != objective.GoalId || parentId != objective.ParentObjectiveId)
         {
@@ -138,6 +141,18 @@ public sealed class EditObjectiveHandler(AppDbContext db, OkrAccess access, Time
 
         // Removed rows retire their key results (check-ins are kept forever); one waits while it is the last active one.
         var removed = active.Where(k => !kept.ContainsKey(k.Id)).ToList();
+
+        // Nothing becomes an orphan silently (brief §5): a key result that roadmap items rely on is refused here and
+        // retired through its impact check instead, where they are re-linked or dropped. Its row comes back with the reason.
+        foreach (var (keyResult, items) in await ItemsRelyingOnAsync(removed, productId, cancellationToken))
+        {
+            var index = command.KeyResults.Count;
+            command.KeyResults.Add(KeyResultRow.From(keyResult));
+            failures.Add(new ValidationFailure(string.Create(CultureInfo.InvariantCulture, $"KeyResults[{index}].{nameof(KeyResultRow.KeyResultId)}"),
+                (items == 1 ? "1 roadmap item relies" : string.Create(CultureInfo.InvariantCulture, $"{items} roadmap items rely"))
+                + " on this key result. Retire it with the impact check first."));
+        }
+
         var waiting = new List<KeyResult>();
         foreach (var keyResult in removed)
         {
@@ -190,6 +205,26 @@ public sealed class EditObjectiveHandler(AppDbContext db, OkrAccess access, Time
         }
 
         return new EditObjectiveResult(objective.Id, removed.Count);
+    }
+
+    /// <summary>
+    /// The removed key results that active items rely on: items aligned now that would no longer reach an active goal
+    /// once all the removed key results are retired, counted per key result they link to.
+    /// </summary>
+    private async Task<List<(KeyResult KeyResult, int Items)>> ItemsRelyingOnAsync(List<KeyResult> removed, int? productId, CancellationToken cancellationToken)
+    {
+        if (removed.Count == 0 || productId is not { } product)
+        {
+            return [];
+        }
+
+        var graph = await loader.LoadAsync(product, cancellationToken);
+        var after = removed.Aggregate(graph, (g, k) => g.Without(LinkTargetType.KeyResult, k.Id));
+        var orphaned = graph.Items.Where(i => i.Counts && graph.IsAligned(i.Id) && !after.IsAligned(i.Id)).Select(i => i.Id).ToHashSet();
+        return removed
+            .Select(k => (k, graph.Links.Where(l => l.TargetType == LinkTargetType.KeyResult && l.TargetId == k.Id && orphaned.Contains(l.ItemId)).Select(l => l.ItemId).Distinct().Count()))
+            .Where(x => x.Item2 > 0)
+            .ToList();
     }
 }
 
