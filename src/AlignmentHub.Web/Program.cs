@@ -153,6 +153,7 @@ builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database", t
 builder.Services.AddScoped<DatabaseInitializer>();
 builder.Services.AddScoped<DemoDataSeeder>();
 builder.Services.AddScoped<LargeDataSeeder>();
+builder.Services.AddScoped<AlignmentHub.Web.Infrastructure.Operations.SqliteBackup>();
 
 var app = builder.Build();
 
@@ -168,6 +169,14 @@ if (command is "migrate" or "seed-large")
     }
 
     return 0;
+}
+
+if (command is "backup" or "restore")
+{
+    // `backup --to FILE` (online, while the app runs) and `restore --from FILE` (app stopped): SQLite only.
+    using var scope = app.Services.CreateScope();
+    return await scope.ServiceProvider.GetRequiredService<AlignmentHub.Web.Infrastructure.Operations.SqliteBackup>()
+        .RunAsync(command, args, CancellationToken.None) ? 0 : 1;
 }
 
 using (var scope = app.Services.CreateScope())
