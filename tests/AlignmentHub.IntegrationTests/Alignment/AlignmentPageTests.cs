@@ -243,6 +243,43 @@ public sealed class AlignmentPageTests(AlignmentHubFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task Another_product_is_chosen_with_the_product_parameter_and_only_its_managers_may_re_link_there()
+    {
+        var other = await factory.ArrangeOtherProductAsync();
+        using var admin = await TestClient.SignedInAsync(factory, Demo.Admin);
+        using var manager = await TestClient.SignedInAsync(factory, Demo.ProductManager);
+
+        var asAdmin = await admin.GetAsync($"/alignment?product={other.ProductId}");
+        var asManager = await manager.GetAsync($"/alignment?product={other.ProductId}");
+        var beacon = await admin.GetAsync("/alignment");
+
+        Assert.Equal(HttpStatusCode.OK, asAdmin.StatusCode);
+        Assert.Equal([other.ItemId], OrphanRows(asAdmin).Select(r => r.Id));
+        Assert.Equal(other.ProductId.Invariant(), asAdmin.Document.QuerySelector<AngleSharp.Html.Dom.IHtmlSelectElement>("#align-product")!.Value);
+        Assert.Equal([other.ItemId], CheckboxIds(asAdmin));
+        Assert.Equal(["goal:" + other.GoalId.Invariant()], asAdmin.Document.QuerySelectorAll("select[name='Target'] option[value^='goal:'], select[name='Target'] option[value^='kr:']").Select(o => o.GetAttribute("value")!));
+        Assert.Empty(CheckboxIds(asManager)); // Priya manages Beacon only
+        Assert.Equal([other.ItemId], OrphanRows(asManager).Select(r => r.Id));
+        Assert.DoesNotContain(other.ItemId, OrphanRows(beacon).Select(r => r.Id)); // the default product is the first by name
+        Assert.Equal(Demo.ProductId.Invariant(), beacon.Document.QuerySelector<AngleSharp.Html.Dom.IHtmlSelectElement>("#align-product")!.Value);
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("-3")]
+    [InlineData("0")]
+    [InlineData("99999999999")]
+    public async Task A_page_number_that_is_not_one_shows_the_nearest_page(string number)
+    {
+        using var client = await TestClient.SignedInAsync(factory, Demo.Executive);
+
+        var page = await client.GetAsync("/alignment?page=" + Uri.EscapeDataString(number));
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.NotEmpty(OrphanRows(page));
+    }
+
+    [Fact]
     public async Task The_page_needs_a_signed_in_user()
     {
         using var anonymous = new TestClient(factory);

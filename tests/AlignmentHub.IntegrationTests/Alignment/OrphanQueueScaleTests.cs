@@ -17,11 +17,12 @@ namespace AlignmentHub.IntegrationTests.Alignment;
 
 /// <summary>
 /// A long orphan queue (as in the large data set): paged 50 at a time, largest effort first across pages, and read in
-/// the same number of queries whether there are 13 orphans or 143; a bulk re-link of 50 items reads no more than one of 1.
+/// the same number of queries whether there are 13 orphans or 144; a bulk re-link of 50 items reads no more than one of 1.
 /// </summary>
 public sealed class OrphanQueueScaleTests(AlignmentHubFactory factory) : IClassFixture<AlignmentHubFactory>
 {
-    private const int Added = 130;
+    private const int Added = 120;
+    private const int RetiredLinked = 11;
 
     [Fact]
     public async Task A_long_queue_is_paged_largest_effort_first_in_a_constant_number_of_queries()
@@ -45,7 +46,7 @@ public sealed class OrphanQueueScaleTests(AlignmentHubFactory factory) : IClassF
         var demoOrphans = OrphanRows(small).Count;
         Assert.InRange(demoOrphans, 1, 50);
 
-        // 130 more orphans over four teams, some unestimated, in one save.
+        // 120 more orphans over four teams, some unestimated, in one save.
         var teams = await factory.QueryAsync(db => db.Teams.Select(t => t.Id).ToListAsync());
         await factory.QueryAsync(async db =>
         {
@@ -58,8 +59,14 @@ public sealed class OrphanQueueScaleTests(AlignmentHubFactory factory) : IClassF
 
             return await db.SaveChangesAsync();
         });
+        var retiredGoal = await factory.RetiredGoalIdAsync();
+        for (var i = 0; i < RetiredLinked; i++)
+        {
+            await factory.ArrangeItemAsync("Growth", $"On the retired goal {i:D2}", 1, links: [$"goal:{retiredGoal}"]);
+        }
+
         var expected = await factory.ComputeByHandAsync();
-        Assert.Equal(demoOrphans + Added, expected.Orphans.Count);
+        Assert.Equal(demoOrphans + Added + RetiredLinked, expected.Orphans.Count);
 
         var (first, firstQueries) = await MeasureAsync("/alignment");
         var (second, secondQueries) = await MeasureAsync($"/alignment?product={Demo.ProductId}&page=2");
@@ -90,6 +97,14 @@ public sealed class OrphanQueueScaleTests(AlignmentHubFactory factory) : IClassF
         var platformItems = await factory.QueryAsync(db => db.RoadmapItems.Where(i => i.TeamId == platform).Select(i => i.Title).ToListAsync());
         Assert.Equal(expected.Orphans.Where(platformItems.Contains).Order(StringComparer.Ordinal), OrphanRows(filtered).Select(r => r.Title).Order(StringComparer.Ordinal));
         Assert.Equal(platform.Invariant(), filtered.Document.QuerySelector<IHtmlSelectElement>("#align-team")!.Value);
+
+        // A long conflict list shows ten rows and the rest in a disclosure that opens without JavaScript.
+        var retired = first.Document.QuerySelector("#conflicts-retired")!;
+        var retiredRows = retired.QuerySelectorAll("li[data-conflict='retired']").Length;
+        Assert.Equal(3 + RetiredLinked, retiredRows);
+        Assert.Equal(10, retired.QuerySelectorAll(":scope .card-body > ul.align-rows > li").Length);
+        Assert.Equal(retiredRows - 10, retired.QuerySelectorAll("details.align-more li[data-conflict='retired']").Length);
+        Assert.Equal($"Show the other {retiredRows - 10}", TextOf(retired.QuerySelector("details.align-more > summary")));
 
         // A bulk re-link reads the same whatever the number of items.
         var kr = await factory.KeyResultIdAsync("Monthly uptime");
