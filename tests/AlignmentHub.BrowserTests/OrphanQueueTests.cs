@@ -106,6 +106,12 @@ public sealed class OrphanQueueTests(BrowserFixture fixture) : IClassFixture<Bro
             await page.Locator("#orphans").ScrollIntoViewIfNeededAsync();
             await SaveAsync(page, folder, "alignment-relink-validation", suffix, fullPage: false);
 
+            var member = await fixture.NewSignedInPageAsync(BrowserFixture.TeamMember, viewport);
+            await member.GotoAsync("/alignment");
+            await SaveAsync(member, folder, "alignment-member", suffix, fullPage: false);
+            Assert.Empty(fixture.UnexpectedConsoleErrors(member));
+            await member.Context.CloseAsync();
+
             var executive = await fixture.NewSignedInPageAsync(BrowserFixture.Executive, viewport);
             await executive.GotoAsync("/alignment");
             await SaveAsync(executive, folder, "alignment-executive", suffix, fullPage: false);

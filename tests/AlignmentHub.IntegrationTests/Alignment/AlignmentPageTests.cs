@@ -237,6 +237,7 @@ public sealed class AlignmentPageTests(AlignmentHubFactory factory) : IClassFixt
             Assert.NotNull(form);
             Assert.NotNull(form.QuerySelector("select[name='Target']"));
             Assert.Equal(expected, form.QuerySelectorAll("input[name='ShownIds']").Select(i => int.Parse(i.GetAttribute("value")!, CultureInfo.InvariantCulture)));
+            Assert.Equal(mayEdit == "Onboarding", form.QuerySelector(".align-relink-note") is not null);
             var all = TextOf(form.QuerySelector("button[name='All']"));
             Assert.Equal(expected.Count == rows.Count ? $"Link all {expected.Count} shown" : $"Link all {expected.Count} you can edit", all);
         }

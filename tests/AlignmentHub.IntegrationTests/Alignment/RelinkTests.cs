@@ -1,12 +1,17 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using AlignmentHub.Domain.Okrs;
 using AlignmentHub.Domain.Roadmap;
+using AlignmentHub.Infrastructure.Persistence;
 using AlignmentHub.IntegrationTests.Support;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using static AlignmentHub.IntegrationTests.Alignment.AlignmentTestData;
 
 namespace AlignmentHub.IntegrationTests.Alignment;
@@ -246,6 +251,46 @@ public sealed class RelinkTests(AlignmentHubFactory factory) : IClassFixture<Ali
         var after = await factory.QueryAsync(db => db.RoadmapItems.AsNoTracking().SingleAsync(i => i.Id == orphan));
         Assert.Equal((before.Title, before.TeamId, before.Status, before.ProductId, before.Version), (after.Title, after.TeamId, after.Status, after.ProductId, after.Version));
         Assert.True(await factory.HasLinkAsync(orphan, LinkTargetType.KeyResult, kr));
+    }
+
+    [Fact]
+    public async Task When_the_save_fails_half_way_no_link_and_no_audit_row_is_kept()
+    {
+        // Fail the audit insert that follows the links' insert: both belong to one transaction.
+        var failing = new FailingAuditInsert();
+        using var broken = factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.ConfigureDbContext<AppDbContext>(o => o.AddInterceptors(failing))));
+        using var client = new TestClient(broken.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync(Demo.ProductManager)).StatusCode);
+        var first = await factory.ArrangeItemAsync("Platform", Demo.UniqueTitle("Atomic one"), 2);
+        var second = await factory.ArrangeItemAsync("Platform", Demo.UniqueTitle("Atomic two"), 2);
+        var kr = await factory.KeyResultIdAsync("Monthly uptime");
+        var page = await client.GetAsync("/alignment");
+        var before = await factory.LinksFingerprintAsync();
+
+        failing.Armed = true;
+        var post = await PostAsync(client, page, [first, second], $"kr:{kr}");
+        failing.Armed = false;
+
+        Assert.Equal((HttpStatusCode)422, post.StatusCode);
+        Assert.Contains("The links could not be saved", post.Text, StringComparison.Ordinal);
+        Assert.Equal(before, await factory.LinksFingerprintAsync());
+        Assert.Contains(first, OrphanRows(post).Select(r => r.Id));
+        Assert.True(post.Document.QuerySelector<IHtmlInputElement>($"input[name='ItemIds'][value='{first}']")!.IsChecked);
+    }
+
+    private sealed class FailingAuditInsert : DbCommandInterceptor
+    {
+        public volatile bool Armed;
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
+            Armed && command.CommandText.Contains("INSERT INTO \"AuditEntries\"", StringComparison.Ordinal)
+                ? throw new InvalidOperationException("Injected failure")
+                : base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default) =>
+            Armed && command.CommandText.Contains("INSERT INTO \"AuditEntries\"", StringComparison.Ordinal)
+                ? throw new InvalidOperationException("Injected failure")
+                : base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
     }
 
     private static string Token(Page page) =>

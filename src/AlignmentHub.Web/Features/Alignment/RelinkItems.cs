@@ -130,9 +130,10 @@ public sealed class RelinkItemsHandler(AppDbContext db, AlignmentGraphLoader loa
             }
             catch (DbUpdateException)
             {
-                // The unique index on (item, target) caught someone linking the same item at the same moment.
+                // Most likely the unique index on (item, target): someone linked the same item at the same moment.
+                // The save and its audit rows are one transaction, so nothing of it was kept.
                 db.ChangeTracker.Clear();
-                throw new DomainException("Someone else linked some of these items at the same moment. Nothing was linked: reload the page and try again.");
+                throw new DomainException("The links could not be saved: someone may have linked some of these items at the same moment. Nothing was linked: reload the page and try again.");
             }
         }
 
