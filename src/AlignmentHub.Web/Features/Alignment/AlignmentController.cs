@@ -64,7 +64,7 @@ public sealed class AlignmentController(IMediator mediator, RoadmapAccess access
             return View("NoProduct");
         }
 
-        SetPage(model.ProductName == string.Empty ? "Alignment" : $"Alignment · {model.ProductName}", "alignment", model.ProductId,
+        SetPage($"Alignment · {model.ProductName}", "alignment", model.ProductId,
             new Crumb(model.ProductName, "/"), new Crumb("Alignment"));
         if (model.Queue.Notice is not null && Response.StatusCode == StatusCodes.Status200OK)
         {
