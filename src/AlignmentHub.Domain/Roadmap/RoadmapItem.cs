@@ -81,9 +81,13 @@ public sealed class RoadmapItem : Entity
     public bool IsActive => Status != RoadmapItemStatus.Dropped && ArchivedAt is null;
 
     /// <summary>RICE = reach × impact × confidence ÷ effort; null until all four inputs are known.</summary>
-    public decimal? RiceScore => RiceReach is { } r && RiceImpact is { } i && RiceConfidence is { } c && Effort is > 0m
-        ? Math.Round(r * i * (c / 100m) / Effort.Value, 1, MidpointRounding.AwayFromZero)
-        : null;
+    public decimal? RiceScore => RiceScoreOf(RiceReach, RiceImpact, RiceConfidence, Effort);
+
+    /// <summary>The RICE formula on its inputs, for read models that project the four values instead of loading the item.</summary>
+    public static decimal? RiceScoreOf(int? reach, decimal? impact, int? confidence, decimal? effort) =>
+        reach is { } r && impact is { } i && confidence is { } c && effort is > 0m
+            ? Math.Round(r * i * (c / 100m) / effort.Value, 1, MidpointRounding.AwayFromZero)
+            : null;
 
     public void Edit(string title, string? description, RoadmapItemKind kind, int teamId, string? ownerId, string? externalKey)
     {
