@@ -198,14 +198,16 @@ public sealed class GetRoadmapListHandler(AppDbContext db, RoadmapAccess access,
                 // Start date when there is one, else the target quarter: "2027-Q1" keys sort as text, and a date's
                 // quarter is written the same way so both kinds interleave; within a quarter, by start date.
                 var byTarget = items.OrderBy(i => i.StartDate == null && i.TargetPeriodKey == null);
+                // Within a quarter, items with only the quarter come first (explicitly: databases disagree on where NULL sorts).
                 byTarget = desc
                     ? byTarget.ThenByDescending(i => i.StartDate != null ? i.StartDate.Value.Year.ToString() + "-Q" + ((i.StartDate.Value.Month + 2) / 3).ToString() : i.TargetPeriodKey)
-                        .ThenByDescending(i => i.StartDate)
+                        .ThenBy(i => i.StartDate != null).ThenByDescending(i => i.StartDate)
                     : byTarget.ThenBy(i => i.StartDate != null ? i.StartDate.Value.Year.ToString() + "-Q" + ((i.StartDate.Value.Month + 2) / 3).ToString() : i.TargetPeriodKey)
-                        .ThenBy(i => i.StartDate);
+                        .ThenBy(i => i.StartDate != null).ThenBy(i => i.StartDate);
                 return byTarget.ThenBy(i => i.Id);
             case ListSort.Title:
-                return (desc ? items.OrderByDescending(i => i.Title) : items.OrderBy(i => i.Title)).ThenBy(i => i.Id);
+                // Case-insensitive, in the database's own alphabetical order.
+                return (desc ? items.OrderByDescending(i => i.Title.ToLower()) : items.OrderBy(i => i.Title.ToLower())).ThenBy(i => i.Id);
             default:
                 return desc
                     ? items.OrderByDescending(i => i.Horizon).ThenByDescending(i => i.BoardPosition).ThenByDescending(i => i.Id)

@@ -38,7 +38,7 @@ public static class RoadmapText
     /// <summary>"8 pts", "0.5 pts", "1,234 pts"; "not estimated" when there is no effort.</summary>
     public static string Effort(decimal? effort) => effort is { } e ? Points(e) : "not estimated";
 
-    public static string Points(decimal points) => points.ToString("#,0.##", CultureInfo.InvariantCulture) + " pts";
+    public static string Points(decimal points) => points.ToString("#,0.##", CultureInfo.InvariantCulture) + (points == 1m ? " pt" : " pts");
 
     public static string Rice(decimal? score) => score is { } s ? s.ToString("#,0.#", CultureInfo.InvariantCulture) : "—";
 

@@ -73,7 +73,9 @@ public static class RoadmapUrls
         Add("unscheduled", filters.UnscheduledOnly ? "true" : null);
         Add("archived", filters.IncludeArchived ? "true" : null);
         Add("sort", filters.Sort == ListSort.Board && !filters.Descending ? null : filters.Sort.ToString().ToLowerInvariant());
-        Add("dir", filters.Descending ? "desc" : null);
+        // Only when it differs from the sort's own default (scores and sizes biggest first, the rest ascending).
+        var defaultDescending = filters.Sort is ListSort.Rice or ListSort.Effort;
+        Add("dir", filters.Descending == defaultDescending ? null : filters.Descending ? "desc" : "asc");
         Add("page", filters.Page > 1 ? RoadmapText.Invariant(filters.Page) : null);
         return ListPath + query.ToUriComponent();
     }
