@@ -154,6 +154,12 @@ public sealed class MoveRoadmapItemHandler(AppDbContext db, RoadmapAccess access
             db.ChangeTracker.Clear();
             var fresh = await db.RoadmapItems.AsNoTracking().Where(i => i.Id == item.Id).Select(i => new { i.Title, i.Version })
                 .SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("The roadmap item");
+            if (fresh.Version == command.Version)
+            {
+                // The item itself is as the user saw it: another card of the column changed during the renumbering.
+                throw new BoardChangedException($"The {horizon} column changed while “{fresh.Title}” was being moved. Nothing was moved: the board now shows the current state; try again.");
+            }
+
             throw await StaleAsync(item.Id, fresh.Title, fresh.Version, cancellationToken);
         }
 

@@ -81,8 +81,9 @@ public sealed class RoadmapController(IMediator mediator) : AppController
                     return StatusCode(StatusCodes.Status409Conflict, new { ok = false, message = ex.Message });
                 }
 
+                // No jump to the card here: the warning at the top of the board must be seen.
                 TempData.Warning(ex.Message);
-                return Redirect(RoadmapUrls.BoardPath + "?" + back + "#item-" + RoadmapText.Invariant(id));
+                return Redirect(RoadmapUrls.BoardPath + "?" + back);
             }
             catch (ValidationException ex)
             {
