@@ -81,10 +81,10 @@ public sealed class RoadmapItem : Entity
     public bool IsActive => Status != RoadmapItemStatus.Dropped && ArchivedAt is null;
 
     /// <summary>RICE = reach × impact × confidence ÷ effort; null until all four inputs are known.</summary>
-    public decimal? RiceScore => Rice(RiceReach, RiceImpact, RiceConfidence, Effort);
+    public decimal? RiceScore => RiceScoreOf(RiceReach, RiceImpact, RiceConfidence, Effort);
 
-    /// <summary>RICE = reach × impact × confidence ÷ effort, rounded to one decimal; null until all four inputs are known.</summary>
-    public static decimal? Rice(int? reach, decimal? impact, int? confidence, decimal? effort) =>
+    /// <summary>The RICE formula on its inputs, for read models that project the four values instead of loading the item.</summary>
+    public static decimal? RiceScoreOf(int? reach, decimal? impact, int? confidence, decimal? effort) =>
         reach is { } r && impact is { } i && confidence is { } c && effort is > 0m
             ? Math.Round(r * i * (c / 100m) / effort.Value, 1, MidpointRounding.AwayFromZero)
             : null;

@@ -99,7 +99,7 @@ public sealed class AlignmentGraphLoader(AppDbContext db, TimeProvider clock, Pr
                     i.RiceConfidence,
                 })
                 .ToListAsync(cancellationToken))
-            .Select(x => x.Row with { RiceScore = RoadmapItem.Rice(x.RiceReach, x.RiceImpact, x.RiceConfidence, x.Row.Effort) })
+            .Select(x => x.Row with { RiceScore = RoadmapItem.RiceScoreOf(x.RiceReach, x.RiceImpact, x.RiceConfidence, x.Row.Effort) })
             .ToList();
         var itemNodes = items.Select(i => new ItemNode(i.Id, i.Title, i.TeamId, Counts(i.Status, i.ArchivedAt, i.ShippedAt, periodStart), i.Effort)).ToList();
 
