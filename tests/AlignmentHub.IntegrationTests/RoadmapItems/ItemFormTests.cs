@@ -129,6 +129,7 @@ public sealed class ItemFormTests(AlignmentHubFactory factory) : IClassFixture<A
         { "Effort", "0", "Effort must be above 0 and at most 10,000 pts.", true },
         { "Effort", "-3", "Effort must be above 0", true },
         { "Effort", "10001", "Effort must be above 0", true },
+        { "Effort", "0.001", "at most two decimals", true },
         { "Effort", "lots", "Enter the effort as a number of points", true },
         { "Effort", "1e309", "Enter the effort as a number of points", true },
         { "RiceReach", "-1", "Reach must be a whole number", true },

@@ -129,6 +129,34 @@ public sealed class ItemPageTests(AlignmentHubFactory factory) : IClassFixture<A
     }
 
     [Theory]
+    [InlineData("%00zendesk", "Guided Zendesk import")]
+    [InlineData("ZENDESK", "Guided Zendesk import")]
+    [InlineData("%3Cscript%3Ealert(1)%3C%2Fscript%3E", null)]
+    [InlineData("%27%20OR%201%3D1%20--", null)]
+    [InlineData("%25", null)]
+    [InlineData("99999999999999999999", null)]
+    public async Task The_blocker_search_answers_any_text_without_error_and_echoes_it_as_text(string find, string? expected)
+    {
+        var id = await factory.ArrangeItemAsync("Onboarding", Demo.UniqueTitle("Searching"));
+        using var client = await TestClient.SignedInAsync(factory, ItemTestData.Tom);
+
+        var page = await client.GetAsync(ItemTestData.ItemUrl(id) + "?find=" + find + new string('x', find.Length > 30 ? 300 : 0));
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Null(page.Document.QuerySelector("#dependencies script"));
+        var results = page.Document.QuerySelectorAll(".item-candidates li .fw-semibold").Select(r => r.TextContent.Trim()).ToList();
+        if (expected is null)
+        {
+            Assert.Empty(results);
+            Assert.Contains("No active item of this product matches", page.Text, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains(expected, results);
+        }
+    }
+
+    [Theory]
     [InlineData("/roadmap/items/999999")]
     [InlineData("/roadmap/items/999999/edit")]
     [InlineData("/roadmap/items/999999/archive")]

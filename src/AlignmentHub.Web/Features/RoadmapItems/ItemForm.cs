@@ -102,8 +102,9 @@ internal static class ItemFormRules
             .NotNull().When(c => c.StartDate.HasValue).WithMessage("Give an end date too, or clear the start date.")
             .Must(InRange).WithMessage("Enter a date between the years 2000 and 2100.")
             .Must((c, end) => !(c.StartDate > end)).WithMessage("The end date must not be before the start date.");
-        v.RuleFor(c => c.Effort)
-            .Must(e => e is null or > 0m and <= 10_000m).WithMessage("Effort must be above 0 and at most 10,000 pts.");
+        v.RuleFor(c => c.Effort).Cascade(CascadeMode.Stop)
+            .Must(e => e is null or > 0m and <= 10_000m).WithMessage("Effort must be above 0 and at most 10,000 pts.")
+            .Must(e => e is null || decimal.Round(e.Value, 2) == e).WithMessage("Give the effort with at most two decimals, for example 2.5 pts.");
         v.RuleFor(c => c.RiceReach)
             .InclusiveBetween(0, 100_000_000).WithMessage("Reach must be a whole number from 0 to 100,000,000 (people or events per quarter).");
         v.RuleFor(c => c.RiceImpact)

@@ -133,7 +133,8 @@ public sealed class GetItemPageHandler(AppDbContext db, RoadmapAccess access, Al
             .Select(e => new EvidenceRow(e.Id, e.Text, e.Link, e.Importance, e.CreatedAt))
             .ToListAsync(cancellationToken);
 
-        var find = query.Find?.Trim();
+        // Control characters (a NUL among them) can only be pasted in by mistake; PostgreSQL would refuse them in a parameter.
+        var find = query.Find is null ? null : new string(query.Find.Where(c => !char.IsControl(c)).ToArray()).Trim();
         IReadOnlyList<BlockerCandidate>? candidates = null;
         if (canEdit && item.ArchivedAt is null && !string.IsNullOrEmpty(find))
         {
