@@ -202,25 +202,61 @@ public sealed class GetItemAccessHandler(AppDbContext db, RoadmapAccess access) 
     }
 }
 
+// ---------------------------------------------------------------- the edit form
+
+/// <summary>The stored item as the edit form starts from it, and what the form's choices depend on.</summary>
+public sealed record ItemEditContext(int Id, int ProductId, string Title, int TeamId, string? OwnerId, string? TargetPeriodKey, bool IsArchived, EditItemCommand Form);
+
+public sealed record GetItemEditContextQuery(int ItemId) : IQuery<ItemEditContext>;
+
+public sealed class GetItemEditContextHandler(AppDbContext db) : IQueryHandler<GetItemEditContextQuery, ItemEditContext>
+{
+    public async ValueTask<ItemEditContext> Handle(GetItemEditContextQuery query, CancellationToken cancellationToken)
+    {
+        var i = await db.RoadmapItems.AsNoTracking().SingleOrDefaultAsync(x => x.Id == query.ItemId, cancellationToken) ?? throw new NotFoundException("The roadmap item");
+        var form = new EditItemCommand
+        {
+            ItemId = i.Id,
+            ProductId = i.ProductId,
+            Version = i.Version,
+            Title = i.Title,
+            Description = i.Description,
+            Kind = i.Kind,
+            TeamId = i.TeamId,
+            OwnerId = i.OwnerId,
+            Status = i.Status,
+            Horizon = i.Horizon,
+            TargetPeriodKey = i.TargetPeriodKey,
+            StartDate = i.StartDate,
+            EndDate = i.EndDate,
+            Effort = i.Effort,
+            RiceReach = i.RiceReach,
+            RiceImpact = i.RiceImpact,
+            RiceConfidence = i.RiceConfidence,
+            ExternalKey = i.ExternalKey,
+        };
+        return new ItemEditContext(i.Id, i.ProductId, i.Title, i.TeamId, i.OwnerId, i.TargetPeriodKey, i.ArchivedAt is not null, form);
+    }
+}
+
 // ---------------------------------------------------------------- the form's choices
 
 public sealed record Choice(string Value, string Text);
 
-/// <summary>The members of one team, offered as owners of that team's items.</summary>
-public sealed record OwnerGroup(int TeamId, string TeamName, IReadOnlyList<Choice> Members);
+/// <summary>A team the user may put items in, with its members (the owners an item of that team may have).</summary>
+public sealed record TeamChoice(int Id, string Name, IReadOnlyList<Choice> Members);
 
 public sealed record ItemFormOptions(
     int ProductId,
     string ProductName,
-    IReadOnlyList<Choice> Teams,
-    IReadOnlyList<OwnerGroup> Owners,
+    IReadOnlyList<TeamChoice> Teams,
     IReadOnlyList<Choice> Quarters,
     IReadOnlyList<LinkTargetGroup> WhyTargets);
 
 /// <summary>
-/// The choices of the item form: the teams the user may put items in, their members as owners, the quarters around
-/// today, and (for a new item) what it can be linked to. The current team, owner and quarter of an edited item are
-/// always offered, so an edit never silently changes them.
+/// The choices of the item form: the teams the user may put items in with their members as owners, the quarters
+/// around today, and (for a new item) what it can be linked to. The current team, owner and quarter of an edited item
+/// are always offered, so an edit never silently changes them.
 /// </summary>
 public sealed record GetItemFormOptionsQuery(int ProductId, bool WithWhyTargets, int? CurrentTeamId = null, string? CurrentOwnerId = null, string? CurrentQuarter = null)
     : IQuery<ItemFormOptions>;
@@ -231,26 +267,25 @@ public sealed class GetItemFormOptionsHandler(AppDbContext db, RoadmapAccess acc
     public async ValueTask<ItemFormOptions> Handle(GetItemFormOptionsQuery query, CancellationToken cancellationToken)
     {
         var productName = await db.GetProductNameAsync(query.ProductId, cancellationToken);
-        var teams = new List<Choice>();
+        var editable = new List<(int Id, string Name)>();
         foreach (var team in await db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new { t.Id, t.Name }).ToListAsync(cancellationToken))
         {
             if (team.Id == query.CurrentTeamId || await access.CanEditItemAsync(query.ProductId, team.Id, cancellationToken))
             {
-                teams.Add(new Choice(team.Id.ToString(CultureInfo.InvariantCulture), team.Name));
+                editable.Add((team.Id, team.Name));
             }
         }
 
-        var teamIds = teams.Select(t => int.Parse(t.Value, CultureInfo.InvariantCulture)).ToList();
+        var teamIds = editable.Select(t => t.Id).ToList();
         var current = query.CurrentOwnerId;
-        var members = await (from m in db.TeamMemberships.AsNoTracking()
-                             join u in db.Users on m.UserId equals u.Id
-                             where teamIds.Contains(m.TeamId) && (!u.IsDisabled || u.Id == current)
-                             orderby u.DisplayName
-                             select new { m.TeamId, u.Id, u.DisplayName })
-            .ToListAsync(cancellationToken);
-        var owners = teams.Select(t => new OwnerGroup(int.Parse(t.Value, CultureInfo.InvariantCulture), t.Text,
-                members.Where(m => m.TeamId.ToString(CultureInfo.InvariantCulture) == t.Value).Select(m => new Choice(m.Id, m.DisplayName)).ToList()))
-            .ToList();
+        var members = (await (from m in db.TeamMemberships.AsNoTracking()
+                              join u in db.Users on m.UserId equals u.Id
+                              where teamIds.Contains(m.TeamId) && (!u.IsDisabled || u.Id == current)
+                              orderby u.DisplayName
+                              select new { m.TeamId, u.Id, u.DisplayName })
+                .ToListAsync(cancellationToken))
+            .ToLookup(m => m.TeamId, m => new Choice(m.Id, m.DisplayName));
+        var teams = editable.Select(t => new TeamChoice(t.Id, t.Name, members[t.Id].ToList())).ToList();
 
         // The previous quarter, this one and the next six; and the item's own when it lies outside them.
         var quarter = Period.Containing(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddMonths(-3));
@@ -269,7 +304,7 @@ public sealed class GetItemFormOptionsHandler(AppDbContext db, RoadmapAccess acc
 
         var quarters = keys.Order(StringComparer.Ordinal).Select(k => new Choice(k, k)).ToList();
         var why = query.WithWhyTargets ? await LinkTargets.GroupsAsync(db, await graphs.LoadAsync(query.ProductId, cancellationToken), cancellationToken) : [];
-        return new ItemFormOptions(query.ProductId, productName, teams, owners, quarters, why);
+        return new ItemFormOptions(query.ProductId, productName, teams, quarters, why);
     }
 }
 

@@ -44,7 +44,7 @@ public sealed class RoadmapItemsController(IMediator mediator) : AppController
         var productId = await mediator.Send(new GetNewItemProductQuery(product), cancellationToken);
         var options = await EditableOptionsAsync(productId, cancellationToken);
         var teamId = int.TryParse(team, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var t)
-            && options.Teams.Any(x => x.Value == team) ? t : int.Parse(options.Teams[0].Value, System.Globalization.CultureInfo.InvariantCulture);
+            && options.Teams.Any(x => x.Id == t) ? t : options.Teams[0].Id;
         ModelState.Clear(); // the address is not the form: nothing in it is "typed"
         var command = new CreateItemCommand
         {
@@ -180,35 +180,14 @@ public sealed class RoadmapItemsController(IMediator mediator) : AppController
     public async Task<IActionResult> Edit([FromRoute] int id, CancellationToken cancellationToken)
     {
         await EnsureCanEditAsync(id, cancellationToken);
-        var page = await mediator.Send(new GetItemPageQuery(id, null), cancellationToken);
-        if (page.IsArchived)
+        var context = await mediator.Send(new GetItemEditContextQuery(id), cancellationToken);
+        if (context.IsArchived)
         {
-            TempData.Warning($"“{page.Title}” is archived: restore it before editing.");
+            TempData.Warning($"“{context.Title}” is archived: restore it before editing.");
             return Redirect(WhyChains.ItemUrl(id));
         }
 
-        var command = new EditItemCommand
-        {
-            ItemId = id,
-            ProductId = page.ProductId,
-            Version = page.Version,
-            Title = page.Title,
-            Description = page.Description,
-            Kind = page.Kind,
-            TeamId = page.TeamId,
-            Status = page.Status,
-            Horizon = page.Horizon,
-            TargetPeriodKey = page.TargetPeriodKey,
-            StartDate = page.StartDate,
-            EndDate = page.EndDate,
-            Effort = page.Effort,
-            RiceReach = page.RiceReach,
-            RiceImpact = page.RiceImpact,
-            RiceConfidence = page.RiceConfidence,
-            ExternalKey = page.ExternalKey,
-            OwnerId = page.OwnerId,
-        };
-        return await ShowEditFormAsync(command, page, cancellationToken);
+        return await ShowEditFormAsync(context.Form, context, cancellationToken);
     }
 
     [HttpPost("{id:int}/edit")]
@@ -228,7 +207,7 @@ public sealed class RoadmapItemsController(IMediator mediator) : AppController
                 TempData.Success("Roadmap item saved.");
                 return Redirect(WhyChains.ItemUrl(id));
             },
-            async () => await ShowEditFormAsync(command, await mediator.Send(new GetItemPageQuery(id, null), cancellationToken), cancellationToken));
+            async () => await ShowEditFormAsync(command, await mediator.Send(new GetItemEditContextQuery(id), cancellationToken), cancellationToken));
     }
 
     // ------------------------------------------------------------ helpers
@@ -293,7 +272,7 @@ public sealed class RoadmapItemsController(IMediator mediator) : AppController
         return View("Create", command);
     }
 
-    private async Task<IActionResult> ShowEditFormAsync(EditItemCommand command, ItemPage page, CancellationToken cancellationToken)
+    private async Task<IActionResult> ShowEditFormAsync(EditItemCommand command, ItemEditContext context, CancellationToken cancellationToken)
     {
         if (ViewData["Conflict"] is ConcurrencyConflictException conflict)
         {
@@ -302,8 +281,8 @@ public sealed class RoadmapItemsController(IMediator mediator) : AppController
             command.Version = conflict.CurrentVersion;
         }
 
-        ViewData["Options"] = await mediator.Send(new GetItemFormOptionsQuery(page.ProductId, WithWhyTargets: false, page.TeamId, page.OwnerId, page.TargetPeriodKey), cancellationToken);
-        SetPage("Edit roadmap item", "roadmap", page.ProductId, new Crumb("Roadmap", RoadmapUrl), new Crumb(page.Title, WhyChains.ItemUrl(page.Id)), new Crumb("Edit"));
+        ViewData["Options"] = await mediator.Send(new GetItemFormOptionsQuery(context.ProductId, WithWhyTargets: false, context.TeamId, context.OwnerId, context.TargetPeriodKey), cancellationToken);
+        SetPage("Edit roadmap item", "roadmap", context.ProductId, new Crumb("Roadmap", RoadmapUrl), new Crumb(context.Title, WhyChains.ItemUrl(context.Id)), new Crumb("Edit"));
         return View("Edit", command);
     }
 
