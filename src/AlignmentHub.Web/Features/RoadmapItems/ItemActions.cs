@@ -9,7 +9,13 @@ namespace AlignmentHub.Web.Features.RoadmapItems;
 /// <summary>What the item page's small forms report back: the flash message to show.</summary>
 public sealed record ItemActionResult(int ItemId, string Message);
 
-public sealed class ChangeItemStatusCommand : ICommand<ItemActionResult>
+/// <summary>A change made from the item page: it ends on that page, or shows it again when refused.</summary>
+public interface IItemPageCommand : ICommand<ItemActionResult>
+{
+    int ItemId { get; }
+}
+
+public sealed class ChangeItemStatusCommand : IItemPageCommand
 {
     public int ItemId { get; set; }
 
@@ -18,21 +24,21 @@ public sealed class ChangeItemStatusCommand : ICommand<ItemActionResult>
     public long Version { get; set; }
 }
 
-public sealed class ArchiveItemCommand : ICommand<ItemActionResult>
+public sealed class ArchiveItemCommand : IItemPageCommand
 {
     public int ItemId { get; set; }
 
     public long Version { get; set; }
 }
 
-public sealed class RestoreItemCommand : ICommand<ItemActionResult>
+public sealed class RestoreItemCommand : IItemPageCommand
 {
     public int ItemId { get; set; }
 
     public long Version { get; set; }
 }
 
-public sealed class AddItemLinkCommand : ICommand<ItemActionResult>
+public sealed class AddItemLinkCommand : IItemPageCommand
 {
     public int ItemId { get; set; }
 
@@ -40,28 +46,28 @@ public sealed class AddItemLinkCommand : ICommand<ItemActionResult>
     public string? Target { get; set; }
 }
 
-public sealed class RemoveItemLinkCommand : ICommand<ItemActionResult>
+public sealed class RemoveItemLinkCommand : IItemPageCommand
 {
     public int ItemId { get; set; }
 
     public int LinkId { get; set; }
 }
 
-public sealed class AddItemDependencyCommand : ICommand<ItemActionResult>
+public sealed class AddItemDependencyCommand : IItemPageCommand
 {
     public int ItemId { get; set; }
 
     public int? BlockerId { get; set; }
 }
 
-public sealed class RemoveItemDependencyCommand : ICommand<ItemActionResult>
+public sealed class RemoveItemDependencyCommand : IItemPageCommand
 {
     public int ItemId { get; set; }
 
     public int DependencyId { get; set; }
 }
 
-public sealed class AddItemEvidenceCommand : ICommand<ItemActionResult>
+public sealed class AddItemEvidenceCommand : IItemPageCommand
 {
     public int ItemId { get; set; }
 
@@ -72,7 +78,7 @@ public sealed class AddItemEvidenceCommand : ICommand<ItemActionResult>
     public int? Importance { get; set; } = 2;
 }
 
-public sealed class RemoveItemEvidenceCommand : ICommand<ItemActionResult>
+public sealed class RemoveItemEvidenceCommand : IItemPageCommand
 {
     public int ItemId { get; set; }
 

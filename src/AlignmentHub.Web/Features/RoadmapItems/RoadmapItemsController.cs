@@ -227,30 +227,16 @@ public sealed class RoadmapItemsController(IMediator mediator) : AppController
     }
 
     private Task<IActionResult> SubmitOnPageAsync<TCommand>(TCommand command, string form, string? find, CancellationToken cancellationToken)
-        where TCommand : ICommand<ItemActionResult>
-    {
-        var id = command switch
-        {
-            ChangeItemStatusCommand c => c.ItemId,
-            AddItemLinkCommand c => c.ItemId,
-            RemoveItemLinkCommand c => c.ItemId,
-            AddItemDependencyCommand c => c.ItemId,
-            RemoveItemDependencyCommand c => c.ItemId,
-            AddItemEvidenceCommand c => c.ItemId,
-            RemoveItemEvidenceCommand c => c.ItemId,
-            RestoreItemCommand c => c.ItemId,
-            _ => throw new ArgumentException("Unknown item command.", nameof(command)),
-        };
-        return SubmitAsync(
+        where TCommand : IItemPageCommand =>
+        SubmitAsync(
             command,
             c => mediator.Send(c, cancellationToken).AsTask(),
             result => Done(result),
             () =>
             {
                 ViewData[RejectedFormKey] = form;
-                return ShowItemAsync(id, find, cancellationToken);
+                return ShowItemAsync(command.ItemId, find, cancellationToken);
             });
-    }
 
     private RedirectResult Done(ItemActionResult result)
     {
