@@ -251,6 +251,14 @@ public sealed class RoadmapItem : Entity
         return item;
     }
 
+    public void RemoveEvidence(CustomerEvidence item)
+    {
+        if (!evidence.Remove(item))
+        {
+            throw new DomainException("The evidence does not belong to this item.");
+        }
+    }
+
     private static RoadmapItemKind ValidKind(RoadmapItemKind kind) =>
         Enum.IsDefined(kind) ? kind : throw new DomainException("Choose a kind.", nameof(Kind));
 

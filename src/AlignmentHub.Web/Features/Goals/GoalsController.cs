@@ -18,9 +18,10 @@ public sealed class GoalsController(IMediator mediator) : AppController
     }
 
     [HttpGet("{goalId:int}")]
-    public async Task<IActionResult> Details([FromRoute] int productId, [FromRoute] int goalId, CancellationToken cancellationToken)
+    public async Task<IActionResult> Details([FromRoute] int productId, [FromRoute] int goalId, [FromQuery] string? group, CancellationToken cancellationToken)
     {
         var detail = await mediator.Send(new GetGoalQuery(productId, goalId), cancellationToken);
+        detail = detail with { Tree = await mediator.Send(new GetGoalTreeQuery(productId, goalId, group), cancellationToken) };
         SetPage(detail.Goal.Title, "goals", productId, new Crumb(detail.ProductName, "/"), new Crumb("Goals", Url.Action(nameof(Index), new { productId })), new Crumb(detail.Goal.Title));
         return View(detail);
     }

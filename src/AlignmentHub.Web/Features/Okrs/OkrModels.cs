@@ -107,7 +107,10 @@ public sealed record OkrListPage(
 
 public sealed record CheckInRow(int Id, DateTimeOffset At, decimal Value, int Confidence, string? Note, string AuthorName);
 
-public sealed record KeyResultDetail(KeyResultView KeyResult, IReadOnlyList<CheckInRow> History, string ChartJson, bool CanMove);
+/// <summary>A roadmap item (not archived) linked to an objective or key result, as its page lists it.</summary>
+public sealed record LinkedItem(int Id, string Title, AlignmentHub.Domain.Roadmap.RoadmapItemStatus Status, string TeamName);
+
+public sealed record KeyResultDetail(KeyResultView KeyResult, IReadOnlyList<CheckInRow> History, string ChartJson, bool CanMove, IReadOnlyList<LinkedItem> Items);
 
 public sealed record ObjectivePage(
     int Id,
@@ -128,7 +131,8 @@ public sealed record ObjectivePage(
     IReadOnlyList<KeyResultDetail> KeyResults,
     IReadOnlyList<string> RetiredKeyResults,
     bool CanEdit,
-    bool CanCheckIn);
+    bool CanCheckIn,
+    IReadOnlyList<LinkedItem> Items);
 
 /// <summary>The check-in form of one key result, with what the user typed when it was rejected.</summary>
 public sealed record CheckInFormModel(KeyResultView KeyResult, bool Rejected, string? Value, string? Confidence, string? Note);

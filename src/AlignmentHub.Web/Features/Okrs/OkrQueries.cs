@@ -329,6 +329,19 @@ public sealed class GetObjectiveHandler(AppDbContext db, OkrAccess access, TimeP
             .Select(o => new ObjectiveRef(o.Id, o.Title, db.Teams.Where(t => t.Id == o.TeamId).Select(t => t.Name).FirstOrDefault() ?? "another team"))
             .ToListAsync(cancellationToken);
 
+        // The roadmap items linked to the objective or to any of its key results, in one query (not one per key result).
+        var linkedItems = (await db.RoadmapLinks.AsNoTracking()
+                .Where(l => l.ObjectiveId == id || db.KeyResults.Any(k => k.Id == l.KeyResultId && k.ObjectiveId == id))
+                .Join(db.RoadmapItems.Where(i => i.ArchivedAt == null), l => l.RoadmapItemId, i => i.Id, (l, i) => new
+                {
+                    l.KeyResultId,
+                    Item = new LinkedItem(i.Id, i.Title, i.Status, db.Teams.Where(t => t.Id == i.TeamId).Select(t => t.Name).FirstOrDefault() ?? "—"),
+                })
+                .ToListAsync(cancellationToken))
+            .OrderBy(x => x.Item.Title, StringComparer.CurrentCultureIgnoreCase)
+            .ToList();
+        var itemsOfKeyResult = linkedItems.Where(x => x.KeyResultId is not null).ToLookup(x => x.KeyResultId!.Value, x => x.Item);
+
         var productId = (goal ?? goalViaParent)?.ProductId;
         var canEdit = await access.CanEditObjectiveAsync(objective.TeamId, productId, cancellationToken);
         var canCheckIn = objective.Status == ObjectiveStatus.Active && await access.CanCheckInAsync(objective.TeamId, cancellationToken);
@@ -338,7 +351,7 @@ public sealed class GetObjectiveHandler(AppDbContext db, OkrAccess access, TimeP
         {
             var rows = history.GetValueOrDefault(k.Id) ?? [];
             var view = KeyResultView.From(k, period, now, rows.Count == 0 ? null : rows[^1].Confidence, isActive);
-            return new KeyResultDetail(view, rows, OkrText.ChartJson(view, rows), canEdit && isActive);
+            return new KeyResultDetail(view, rows, OkrText.ChartJson(view, rows), canEdit && isActive, itemsOfKeyResult[k.Id].ToList());
         }).ToList();
 
         var current = Period.Containing(today);
@@ -346,7 +359,7 @@ public sealed class GetObjectiveHandler(AppDbContext db, OkrAccess access, TimeP
             GetOkrsHandler.ToView(period, today, current), objective.TeamId, teamName, ownerName, goal, parent, goalViaParent, contributors,
             objective.Progress(), keyResults,
             objective.KeyResults.Where(k => k.Status != KeyResultStatus.Active).OrderBy(k => k.Id).Select(k => k.Title).ToList(),
-            canEdit, canCheckIn);
+            canEdit, canCheckIn, linkedItems.Where(x => x.KeyResultId is null).Select(x => x.Item).ToList());
     }
 
     private Task<GoalRef?> GoalAsync(int goalId, CancellationToken cancellationToken) =>
