@@ -111,6 +111,8 @@ public sealed class OrphanQueueScaleTests(AlignmentHubFactory factory) : IClassF
         var token = first.Document.QuerySelector<IHtmlInputElement>("form[action='/alignment/relink'] input[name='__RequestVerificationToken']")!.Value;
         async Task<int> RelinkAsync(IEnumerable<int> ids)
         {
+            // The page is read first, so both re-links start from a current in-memory snapshot (ADR 0005).
+            await client.GetAsync($"/alignment?product={Demo.ProductId}");
             counter.Reset();
             var fields = new List<KeyValuePair<string, string>> { new("ProductId", Demo.ProductId.Invariant()), new("Target", $"kr:{kr}") };
             fields.AddRange(ids.Select(id => new KeyValuePair<string, string>("ItemIds", id.Invariant())));

@@ -111,8 +111,11 @@ public sealed class QueryCountTests(QueryCountingFactory factory, ITestOutputHel
         [
             "/dashboards",
             $"/dashboards/teams/{teamId}",
+            "/roadmap?team=all",
+            "/roadmap/list?sort=rice",
+            "/roadmap/list?orphans=true",
+            $"/okrs/objectives/{objectiveId}",
         ];
-        _ = objectiveId;
 
         var small = new Dictionary<string, (int Warm, int Cold)>();
         foreach (var url in pages)

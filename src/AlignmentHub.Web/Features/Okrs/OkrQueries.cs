@@ -282,11 +282,50 @@ public sealed class GetObjectiveHandler(AppDbContext db, OkrAccess access, TimeP
             ?? throw new NotFoundException("The objective");
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var period = await db.Periods.AsNoTracking().SingleAsync(p => p.Id == objective.PeriodId, cancellationToken);
-        var teamName = await db.Teams.AsNoTracking().Where(t => t.Id == objective.TeamId).Select(t => t.Name).SingleAsync(cancellationToken);
-        var ownerName = objective.OwnerId is { } ownerId
-            ? await db.Users.AsNoTracking().Where(u => u.Id == ownerId).Select(u => u.DisplayName).SingleOrDefaultAsync(cancellationToken)
-            : null;
+
+        // Everything else about the objective in one query: period, names, alignment (goal, or parent and its goal),
+        // the objectives that contribute to it, and whether the user is in its team or manages its product.
+        // Left joins, not sub-selects of several columns: SQLite cannot run those (no APPLY).
+        var userId = access.UserId;
+        var context = await (
+                from o in db.Objectives.AsNoTracking()
+                where o.Id == id
+                join p in db.Periods on o.PeriodId equals p.Id
+                join t in db.Teams on o.TeamId equals t.Id
+                join u in db.Users on o.OwnerId equals u.Id into owners
+                from u in owners.DefaultIfEmpty()
+                join g in db.Goals on o.GoalId equals g.Id into goals
+                from g in goals.DefaultIfEmpty()
+                join parentRow in db.Objectives on o.ParentObjectiveId equals parentRow.Id into parents
+                from parentRow in parents.DefaultIfEmpty()
+                join parentTeam in db.Teams on parentRow.TeamId equals parentTeam.Id into parentTeams
+                from parentTeam in parentTeams.DefaultIfEmpty()
+                join pg in db.Goals on parentRow.GoalId equals pg.Id into parentGoals
+                from pg in parentGoals.DefaultIfEmpty()
+                select new
+                {
+                    Period = p,
+                    TeamName = t.Name,
+                    OwnerName = u == null ? null : u.DisplayName,
+                    Goal = g == null ? null : new GoalRef(g.Id, g.ProductId, g.Product.Name, g.Rank, g.Title, g.Status),
+                    Parent = parentRow == null ? null : new ObjectiveRef(parentRow.Id, parentRow.Title, parentTeam == null ? "another team" : parentTeam.Name),
+                    ParentGoalId = parentRow == null ? null : parentRow.GoalId,
+                    ParentGoal = pg == null ? null : new GoalRef(pg.Id, pg.ProductId, pg.Product.Name, pg.Rank, pg.Title, pg.Status),
+                    Contributors = (
+                            from c in db.Objectives
+                            join ct in db.Teams on c.TeamId equals ct.Id
+                            where c.ParentObjectiveId == o.Id && c.Status != ObjectiveStatus.Retired
+                            orderby c.Title
+                            select new ObjectiveRef(c.Id, c.Title, ct.Name))
+                        .ToList(),
+                    IsTeamMember = db.TeamMemberships.Any(m => m.TeamId == o.TeamId && m.UserId == userId),
+                    ManagesProduct = db.ProductManagers.Any(m => m.UserId == userId
+                        && ((g != null && m.ProductId == g.ProductId) || (pg != null && m.ProductId == pg.ProductId))),
+                })
+            .SingleAsync(cancellationToken);
+        var period = context.Period;
+        var teamName = context.TeamName;
+        var ownerName = context.OwnerName;
 
         // Every check-in of every key result of the objective, oldest first (one query).
         var history = (await db.CheckIns.AsNoTracking()
@@ -297,37 +336,23 @@ public sealed class GetObjectiveHandler(AppDbContext db, OkrAccess access, TimeP
             .GroupBy(c => c.KeyResultId)
             .ToDictionary(g => g.Key, g => g.Select(x => x.Row).ToList());
 
-        // Alignment: the goal, or the parent and the goal up its chain.
-        GoalRef? goal = null;
-        ObjectiveRef? parent = null;
-        GoalRef? goalViaParent = null;
-        if (objective.GoalId is { } goalId)
+        // Alignment: the goal, or the parent and the goal up its chain (further up only for chains of three or more).
+        var goal = objective.GoalId is null ? null : context.Goal;
+        var parent = objective.GoalId is null ? context.Parent : null;
+        var goalViaParent = objective.GoalId is null ? context.ParentGoal : null;
+        if (objective.GoalId is null && context.Parent is not null && context.ParentGoalId is null && objective.ParentObjectiveId is { } parentId)
         {
-            goal = await GoalAsync(goalId, cancellationToken);
-        }
-        else if (objective.ParentObjectiveId is not null)
-        {
-            // The chain of parents in set-based reads: the period's objectives, then (rarely) parents of other periods.
             var alignment = await db.Objectives.AsNoTracking().Where(o => o.PeriodId == objective.PeriodId)
                 .Select(o => new GetOkrsHandler.AlignmentRow(o.Id, o.Title, o.TeamId, o.GoalId, o.ParentObjectiveId))
                 .ToDictionaryAsync(a => a.Id, cancellationToken);
             await GetOkrsHandler.AddMissingParentsAsync(db, alignment, cancellationToken);
-            if (objective.ParentObjectiveId is { } parentId && alignment.TryGetValue(parentId, out var row))
+            if (GetOkrsHandler.GoalOf(alignment, parentId) is { } g)
             {
-                var parentTeam = await db.Teams.AsNoTracking().Where(t => t.Id == row.TeamId).Select(t => t.Name).SingleOrDefaultAsync(cancellationToken);
-                parent = new ObjectiveRef(row.Id, row.Title, parentTeam ?? "another team");
-                if (GetOkrsHandler.GoalOf(alignment, parentId) is { } g)
-                {
-                    goalViaParent = await GoalAsync(g, cancellationToken);
-                }
+                goalViaParent = await GoalAsync(g, cancellationToken);
             }
         }
 
-        var contributors = await db.Objectives.AsNoTracking()
-            .Where(o => o.ParentObjectiveId == id && o.Status != ObjectiveStatus.Retired)
-            .OrderBy(o => o.Title)
-            .Select(o => new ObjectiveRef(o.Id, o.Title, db.Teams.Where(t => t.Id == o.TeamId).Select(t => t.Name).FirstOrDefault() ?? "another team"))
-            .ToListAsync(cancellationToken);
+        var contributors = context.Contributors;
 
         // The roadmap items linked to the objective or to any of its key results, in one query (not one per key result).
         var linkedItems = (await db.RoadmapLinks.AsNoTracking()
@@ -343,8 +368,12 @@ public sealed class GetObjectiveHandler(AppDbContext db, OkrAccess access, TimeP
         var itemsOfKeyResult = linkedItems.Where(x => x.KeyResultId is not null).ToLookup(x => x.KeyResultId!.Value, x => x.Item);
 
         var productId = (goal ?? goalViaParent)?.ProductId;
-        var canEdit = await access.CanEditObjectiveAsync(objective.TeamId, productId, cancellationToken);
-        var canCheckIn = objective.Status == ObjectiveStatus.Active && await access.CanCheckInAsync(objective.TeamId, cancellationToken);
+        // The query knew the product through the goal or the parent's goal; a longer chain asks the access rules again.
+        var knownProduct = (context.Goal ?? context.ParentGoal)?.ProductId;
+        var canEdit = productId is not null && productId != knownProduct
+            ? await access.CanEditObjectiveAsync(objective.TeamId, productId, cancellationToken)
+            : access.CanEditObjective(context.IsTeamMember, productId is not null && context.ManagesProduct);
+        var canCheckIn = objective.Status == ObjectiveStatus.Active && access.CanCheckIn(context.IsTeamMember);
         var isActive = objective.Status == ObjectiveStatus.Active;
 
         var keyResults = objective.ActiveKeyResults.OrderBy(k => k.Id).Select(k =>

@@ -86,67 +86,45 @@ public sealed record GetRoadmapListQuery(
     string? Page) : IQuery<ListPage>;
 
 /// <summary>
-/// Filters, sorts and pages in SQL: products, teams, the alignment graph (its five queries), a count and one page of
-/// rows, whatever the number of items. The goal and orphan filters come from the graph as a set of item ids sent as
-/// one parameter.
+/// Filters, sorts and pages the product's snapshot in memory: products, the change counter and the user's teams or
+/// products, whatever the number of items. Each sort order is computed once per snapshot and shared.
 /// </summary>
 public sealed class GetRoadmapListHandler(AppDbContext db, RoadmapAccess access, ICurrentUser user, AlignmentGraphLoader graphs)
     : IQueryHandler<GetRoadmapListQuery, ListPage>
 {
     public async ValueTask<ListPage> Handle(GetRoadmapListQuery query, CancellationToken cancellationToken)
     {
-        var scope = await RoadmapScopes.ResolveAsync(db, access, user, query.Product, query.Team, defaultToMyTeam: false, cancellationToken);
+        var scope = await RoadmapScopes.ResolveAsync(db, access, user, graphs, query.Product, query.Team, defaultToMyTeam: false, cancellationToken);
         var notices = new List<string>(scope.Notices);
-        if (scope.Product is not { } product)
+        if (scope.Product is null || scope.Snapshot is not { } snapshot)
         {
             return new ListPage(scope, ListFilters.Default, [], [], 0, 0, notices, access.MayEditSomeItems);
         }
 
-        var graph = await graphs.LoadAsync(product.Id, cancellationToken);
-        var goals = graph.Goals.Where(g => g.IsActive).OrderBy(g => g.Rank ?? int.MaxValue).ThenBy(g => g.Title, StringComparer.CurrentCultureIgnoreCase).ToList();
+        var graph = snapshot.Graph;
+        var goals = snapshot.Memo("active-goals", s => s.Graph.Goals.Where(g => g.IsActive)
+            .OrderBy(g => g.Rank ?? int.MaxValue).ThenBy(g => g.Title, StringComparer.CurrentCultureIgnoreCase).ToList());
         var filters = ReadFilters(query, scope, goals, notices);
 
-        var items = db.RoadmapItems.AsNoTracking().Where(i => i.ProductId == product.Id);
-        if (filters.TeamId is { } teamId)
-        {
-            items = items.Where(i => i.TeamId == teamId);
-        }
+        bool Matches(ItemRow i) =>
+            (filters.TeamId is not { } team || i.TeamId == team)
+            && (filters.IncludeArchived || i.ArchivedAt is null)
+            && filters.Status switch
+            {
+                null => true,
+                ListFilters.Open => i.Status is not (RoadmapItemStatus.Shipped or RoadmapItemStatus.Dropped),
+                ListFilters.NotDropped => i.Status != RoadmapItemStatus.Dropped,
+                var name => i.Status == Enum.Parse<RoadmapItemStatus>(name),
+            }
+            && (filters.Horizon is not { } horizon || i.Horizon == horizon)
+            && (!filters.UnscheduledOnly || (i.TargetPeriodKey is null && i.StartDate is null))
+            && (!filters.OrphansOnly || (graph.Item(i.Id) is { Counts: true } && !graph.IsAligned(i.Id)))
+            && (filters.GoalId is not { } goal || graph.GoalsReachedBy(i.Id).Contains(goal));
 
-        if (!filters.IncludeArchived)
-        {
-            items = items.Where(i => i.ArchivedAt == null);
-        }
-
-        items = filters.Status switch
-        {
-            null => items,
-            ListFilters.Open => items.Where(i => i.Status != RoadmapItemStatus.Shipped && i.Status != RoadmapItemStatus.Dropped),
-            ListFilters.NotDropped => items.Where(i => i.Status != RoadmapItemStatus.Dropped),
-            var name => WithStatus(items, Enum.Parse<RoadmapItemStatus>(name)),
-        };
-        if (filters.Horizon is { } horizon)
-        {
-            items = items.Where(i => i.Horizon == horizon);
-        }
-
-        if (filters.UnscheduledOnly)
-        {
-            items = items.Where(i => i.TargetPeriodKey == null && i.StartDate == null);
-        }
-
-        if (filters.OrphansOnly || filters.GoalId is not null)
-        {
-            var ids = graph.Items
-                .Where(i => (!filters.OrphansOnly || (i.Counts && !graph.IsAligned(i.Id)))
-                    && (filters.GoalId is not { } g || graph.GoalsReachedBy(i.Id).Contains(g)))
-                .Select(i => i.Id)
-                .ToList();
-
-            // One array parameter whatever the size (thousands of ids on the large data set).
-            items = items.Where(i => EF.Parameter(ids).Contains(i.Id));
-        }
-
-        var total = await items.CountAsync(cancellationToken);
+        var matching = snapshot.Memo($"list:{filters.Sort}:{filters.Descending}", s => Sorted(s.Items, filters.Sort, filters.Descending))
+            .Where(Matches)
+            .ToList();
+        var total = matching.Count;
         var pageCount = Math.Max(1, (total + ListPage.PageSize - 1) / ListPage.PageSize);
         if (filters.Page > pageCount)
         {
@@ -156,64 +134,56 @@ public sealed class GetRoadmapListHandler(AppDbContext db, RoadmapAccess access,
             filters = filters with { Page = total == 0 ? 1 : pageCount };
         }
 
-        var rows = await Sorted(items, filters)
+        var rows = matching
             .Skip((filters.Page - 1) * ListPage.PageSize)
             .Take(ListPage.PageSize)
-            .Select(i => new
-            {
-                i.Id, i.Title, i.TeamId, i.Status, i.Horizon, i.TargetPeriodKey, i.StartDate, i.EndDate, i.Effort,
-                i.RiceReach, i.RiceImpact, i.RiceConfidence, Archived = i.ArchivedAt != null,
-            })
-            .ToListAsync(cancellationToken);
-
-        var result = rows.Select(r => new ListRow(
+            .Select(r => new ListRow(
                 r.Id, r.Title, scope.TeamName(r.TeamId), r.Status, r.Horizon, RoadmapText.Target(r.TargetPeriodKey, r.StartDate, r.EndDate), r.Effort,
-                RoadmapItem.RiceScoreOf(r.RiceReach, r.RiceImpact, r.RiceConfidence, r.Effort),
+                r.RiceScore,
                 graph.LinksOf(r.Id).Count(),
                 graph.Item(r.Id) is { Counts: true } && !graph.IsAligned(r.Id),
-                r.Archived))
+                r.ArchivedAt is not null))
             .ToList();
-        return new ListPage(scope, filters, goals, result, total, pageCount, notices, access.MayEditSomeItems);
+        return new ListPage(scope, filters, goals, rows, total, pageCount, notices, access.MayEditSomeItems);
     }
 
-    private static IQueryable<RoadmapItem> WithStatus(IQueryable<RoadmapItem> items, RoadmapItemStatus status) => items.Where(i => i.Status == status);
-
-    /// <summary>The order of the list; ties (and unknown values, always last) are broken by id so pages never overlap.</summary>
-    private static IOrderedQueryable<RoadmapItem> Sorted(IQueryable<RoadmapItem> items, ListFilters filters)
+    /// <summary>The order of the list; unknown values always last, ties broken by id so pages never overlap.</summary>
+    private static List<ItemRow> Sorted(IEnumerable<ItemRow> items, ListSort sort, bool desc)
     {
-        var desc = filters.Descending;
-        switch (filters.Sort)
+        IOrderedEnumerable<ItemRow> ordered;
+        switch (sort)
         {
             case ListSort.Rice:
-                // The RICE formula of RoadmapItem.RiceScoreOf, in SQL so that sorting and paging stay in the database.
-                var byRice = items.OrderBy(i => i.RiceReach == null || i.RiceImpact == null || i.RiceConfidence == null || i.Effort == null);
-                byRice = desc
-                    ? byRice.ThenByDescending(i => (double)i.RiceReach! * (double)i.RiceImpact! * (double)i.RiceConfidence! / (double)i.Effort!)
-                    : byRice.ThenBy(i => (double)i.RiceReach! * (double)i.RiceImpact! * (double)i.RiceConfidence! / (double)i.Effort!);
-                return byRice.ThenBy(i => i.Id);
+                var byRice = items.OrderBy(i => i.RiceScore is null);
+                ordered = desc ? byRice.ThenByDescending(i => i.RiceScore) : byRice.ThenBy(i => i.RiceScore);
+                break;
             case ListSort.Effort:
-                var byEffort = items.OrderBy(i => i.Effort == null);
-                return (desc ? byEffort.ThenByDescending(i => i.Effort) : byEffort.ThenBy(i => i.Effort)).ThenBy(i => i.Id);
+                var byEffort = items.OrderBy(i => i.Effort is null);
+                ordered = desc ? byEffort.ThenByDescending(i => i.Effort) : byEffort.ThenBy(i => i.Effort);
+                break;
             case ListSort.Target:
-                // Start date when there is one, else the target quarter: "2027-Q1" keys sort as text, and a date's
-                // quarter is written the same way so both kinds interleave; within a quarter, by start date.
-                var byTarget = items.OrderBy(i => i.StartDate == null && i.TargetPeriodKey == null);
-                // Within a quarter, items with only the quarter come first (explicitly: databases disagree on where NULL sorts).
-                byTarget = desc
-                    ? byTarget.ThenByDescending(i => i.StartDate != null ? i.StartDate.Value.Year.ToString() + "-Q" + ((i.StartDate.Value.Month + 2) / 3).ToString() : i.TargetPeriodKey)
-                        .ThenBy(i => i.StartDate != null).ThenByDescending(i => i.StartDate)
-                    : byTarget.ThenBy(i => i.StartDate != null ? i.StartDate.Value.Year.ToString() + "-Q" + ((i.StartDate.Value.Month + 2) / 3).ToString() : i.TargetPeriodKey)
-                        .ThenBy(i => i.StartDate != null).ThenBy(i => i.StartDate);
-                return byTarget.ThenBy(i => i.Id);
+                // Start date when there is one, else the target quarter; within a quarter, items with only the
+                // quarter first, then by start date.
+                var byTarget = items.OrderBy(i => i.StartDate is null && i.TargetPeriodKey is null);
+                ordered = desc
+                    ? byTarget.ThenByDescending(QuarterOf, StringComparer.Ordinal).ThenBy(i => i.StartDate is not null).ThenByDescending(i => i.StartDate)
+                    : byTarget.ThenBy(QuarterOf, StringComparer.Ordinal).ThenBy(i => i.StartDate is not null).ThenBy(i => i.StartDate);
+                break;
             case ListSort.Title:
-                // Case-insensitive, in the database's own alphabetical order.
-                return (desc ? items.OrderByDescending(i => i.Title.ToLower()) : items.OrderBy(i => i.Title.ToLower())).ThenBy(i => i.Id);
+                ordered = desc ? items.OrderByDescending(i => i.Title, StringComparer.CurrentCultureIgnoreCase) : items.OrderBy(i => i.Title, StringComparer.CurrentCultureIgnoreCase);
+                break;
             default:
-                return desc
+                return (desc
                     ? items.OrderByDescending(i => i.Horizon).ThenByDescending(i => i.BoardPosition).ThenByDescending(i => i.Id)
-                    : items.OrderBy(i => i.Horizon).ThenBy(i => i.BoardPosition).ThenBy(i => i.Id);
+                    : items.OrderBy(i => i.Horizon).ThenBy(i => i.BoardPosition).ThenBy(i => i.Id)).ToList();
         }
+
+        return ordered.ThenBy(i => i.Id).ToList();
     }
+
+    private static string? QuarterOf(ItemRow i) => i.StartDate is { } d
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{d.Year}-Q{((d.Month - 1) / 3) + 1}")
+        : i.TargetPeriodKey;
 
     private static ListFilters ReadFilters(GetRoadmapListQuery query, RoadmapScope scope, List<GoalNode> goals, List<string> notices)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using AlignmentHub.Infrastructure.Identity;
 using AlignmentHub.Infrastructure.Persistence;
+using AlignmentHub.Web.Infrastructure.Alignment;
 using AlignmentHub.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,24 +18,29 @@ public sealed record TeamChoice(int Id, string Name);
 /// <param name="Product">Null only when there is no product at all.</param>
 /// <param name="Team">Null = all teams.</param>
 /// <param name="TeamIsMine">The team was chosen because it is the signed-in member's own (no team in the address).</param>
+/// <param name="Snapshot">The product's read model (null only when there is no product).</param>
 public sealed record RoadmapScope(
     IReadOnlyList<ProductChoice> Products,
     ProductChoice? Product,
     IReadOnlyList<TeamChoice> Teams,
     TeamChoice? Team,
     bool TeamIsMine,
-    IReadOnlyList<string> Notices)
+    IReadOnlyList<string> Notices,
+    ProductSnapshot? Snapshot = null)
 {
     public string TeamName(int teamId) => Teams.FirstOrDefault(t => t.Id == teamId)?.Name ?? "—";
 }
 
-/// <summary>Resolves <see cref="RoadmapScope"/> in two queries (products, teams), plus the user's teams when they are needed.</summary>
+/// <summary>
+/// Resolves <see cref="RoadmapScope"/>: the products (one query), the chosen product's snapshot (one query when it is
+/// current) with its teams, plus the user's teams when they are needed.
+/// </summary>
 public static class RoadmapScopes
 {
     /// <summary>The team value that means "all teams" explicitly (an absent team may mean "my team" on the board).</summary>
     public const string AllTeams = "all";
 
-    public static async Task<RoadmapScope> ResolveAsync(AppDbContext db, RoadmapAccess access, ICurrentUser user,
+    public static async Task<RoadmapScope> ResolveAsync(AppDbContext db, RoadmapAccess access, ICurrentUser user, AlignmentGraphLoader snapshots,
         string? product, string? team, bool defaultToMyTeam, CancellationToken cancellationToken)
     {
         var notices = new List<string>();
@@ -56,8 +62,11 @@ public static class RoadmapScopes
             }
         }
 
-        var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Name).ThenBy(t => t.Id)
-            .Select(t => new TeamChoice(t.Id, t.Name)).ToListAsync(cancellationToken);
+        var snapshot = chosenProduct is null ? null : await snapshots.SnapshotAsync(chosenProduct.Id, cancellationToken);
+        var teams = snapshot is not null
+            ? snapshot.Memo("teams", s => s.TeamNames.Select(t => new TeamChoice(t.Key, t.Value))
+                .OrderBy(t => t.Name, StringComparer.CurrentCultureIgnoreCase).ThenBy(t => t.Id).ToList())
+            : await db.Teams.AsNoTracking().OrderBy(t => t.Name).ThenBy(t => t.Id).Select(t => new TeamChoice(t.Id, t.Name)).ToListAsync(cancellationToken);
         TeamChoice? chosenTeam = null;
         var mine = false;
         if (string.IsNullOrWhiteSpace(team))
@@ -79,7 +88,7 @@ public static class RoadmapScopes
             }
         }
 
-        return new RoadmapScope(products, chosenProduct, teams, chosenTeam, mine, notices);
+        return new RoadmapScope(products, chosenProduct, teams, chosenTeam, mine, notices, snapshot);
     }
 
     public static bool TryParseId(string? text, out int id) =>

@@ -2,6 +2,7 @@ using System.Globalization;
 using AlignmentHub.Domain.Okrs;
 using AlignmentHub.Domain.Roadmap;
 using AlignmentHub.Infrastructure.Persistence;
+using AlignmentHub.Web.Infrastructure.Alignment;
 using AlignmentHub.Web.Infrastructure.Security;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -58,7 +59,7 @@ public sealed record GetTimelineQuery(string? Product, string? Team) : IQuery<Ti
 /// placed by their dates, else their target quarter. Four queries whatever the data size: products, teams, the counts
 /// (one grouped query) and at most <see cref="TimelinePage.Cap"/> items ordered by team.
 /// </summary>
-public sealed class GetTimelineHandler(AppDbContext db, RoadmapAccess access, ICurrentUser user, TimeProvider clock)
+public sealed class GetTimelineHandler(AppDbContext db, RoadmapAccess access, ICurrentUser user, TimeProvider clock, AlignmentGraphLoader graphs)
     : IQueryHandler<GetTimelineQuery, TimelinePage>
 {
     public const int QuartersBefore = 1;
@@ -66,7 +67,7 @@ public sealed class GetTimelineHandler(AppDbContext db, RoadmapAccess access, IC
 
     public async ValueTask<TimelinePage> Handle(GetTimelineQuery query, CancellationToken cancellationToken)
     {
-        var scope = await RoadmapScopes.ResolveAsync(db, access, user, query.Product, query.Team, defaultToMyTeam: false, cancellationToken);
+        var scope = await RoadmapScopes.ResolveAsync(db, access, user, graphs, query.Product, query.Team, defaultToMyTeam: false, cancellationToken);
         var quarters = Window(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
         if (scope.Product is not { } product)
         {

@@ -50,6 +50,7 @@ public sealed record ObjectiveRow(int Id, string Title, int TeamId, int? GoalId,
 public sealed class ProductSnapshot
 {
     private readonly object figuresLock = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> memo = new();
     private (string Key, AlignmentFigures Figures)? lastFigures;
 
     public ProductSnapshot(long stamp, Period period, int productId, string productName, AlignmentGraph graph, IReadOnlyList<ItemRow> items,
@@ -95,6 +96,14 @@ public sealed class ProductSnapshot
     public IReadOnlyList<KeyResultRow> KeyResults { get; }
 
     public IReadOnlyList<(int ItemId, int BlockerId)> Dependencies { get; }
+
+    /// <summary>
+    /// A value derived from this snapshot only (a sort order, a column), computed once per snapshot and shared; a key
+    /// names the derivation and its parameters.
+    /// </summary>
+    public T Memo<T>(string key, Func<ProductSnapshot, T> compute)
+        where T : class =>
+        (T)memo.GetOrAdd(key, _ => compute(this));
 
     /// <summary>Key results without a check-in for longer than their cadence at <paramref name="now"/>.</summary>
     public IReadOnlySet<int> StaleKeyResults(DateTimeOffset now) => KeyResults.Where(k => k.IsStale(now)).Select(k => k.Id).ToHashSet();
