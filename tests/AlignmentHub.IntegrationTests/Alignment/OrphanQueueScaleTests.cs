@@ -97,6 +97,9 @@ public sealed class OrphanQueueScaleTests(AlignmentHubFactory factory) : IClassF
         var token = first.Document.QuerySelector<IHtmlInputElement>("form[action='/alignment/relink'] input[name='__RequestVerificationToken']")!.Value;
         async Task<int> RelinkAsync(IEnumerable<int> ids)
         {
+            // From the page, as a user would: the previous re-link changed data, and the page reads the product snapshot
+            // again, so that both re-links start with a current snapshot in the cache and only their own reads are compared.
+            await client.GetAsync("/alignment");
             counter.Reset();
             var fields = new List<KeyValuePair<string, string>> { new("ProductId", Demo.ProductId.Invariant()), new("Target", $"kr:{kr}") };
             fields.AddRange(ids.Select(id => new KeyValuePair<string, string>("ItemIds", id.Invariant())));
