@@ -54,7 +54,7 @@ public sealed class AlignmentPageTests(AlignmentHubFactory factory) : IClassFixt
             return 0;
         });
         var title = Demo.UniqueTitle("Item on a retired KR");
-        var itemId = await factory.ArrangeItemAsync("Insights", title, 21, links: [$"kr:{retiredKr.KeyResultIds[1]}"]);
+        var itemId = await factory.ArrangeItemAsync("Insights", title, 21, links: [(LinkTargetType.KeyResult, retiredKr.KeyResultIds[1])]);
 
         var page = await client.GetAsync("/alignment");
 
@@ -116,9 +116,9 @@ public sealed class AlignmentPageTests(AlignmentHubFactory factory) : IClassFixt
             Kr(Demo.UniqueTitle("Paper KR")));
         var half = await factory.ArrangeObjectiveAsync("Growth", Demo.UniqueTitle("Half-backed objective"), await factory.ActiveGoalIdAsync(1),
             Kr(Demo.UniqueTitle("Backed KR")), Kr(Demo.UniqueTitle("Unbacked KR")));
-        await factory.ArrangeItemAsync("Growth", Demo.UniqueTitle("Backing item"), 3, links: [$"kr:{half.KeyResultIds[0]}"]);
+        await factory.ArrangeItemAsync("Growth", Demo.UniqueTitle("Backing item"), 3, links: [(LinkTargetType.KeyResult, half.KeyResultIds[0])]);
         // A dropped item does not support anything.
-        await factory.ArrangeItemAsync("Platform", Demo.UniqueTitle("Dropped item"), 3, links: [$"objective:{paper.ObjectiveId}"], status: RoadmapItemStatus.Dropped);
+        await factory.ArrangeItemAsync("Platform", Demo.UniqueTitle("Dropped item"), 3, links: [(LinkTargetType.Objective, paper.ObjectiveId)], status: RoadmapItemStatus.Dropped);
         var expected = await factory.ComputeByHandAsync();
 
         var page = await client.GetAsync("/alignment");

@@ -14,57 +14,18 @@ namespace AlignmentHub.IntegrationTests.Alignment;
 /// </summary>
 internal static class AlignmentTestData
 {
-    public static string Invariant(this int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    public static Task<int> TeamIdAsync(this AlignmentHubFactory factory, string name) =>
-        factory.QueryAsync(db => db.Teams.Where(t => t.Name == name).Select(t => t.Id).SingleAsync());
-
-    public static Task<int> ItemIdAsync(this AlignmentHubFactory factory, string title) =>
-        factory.QueryAsync(db => db.RoadmapItems.Where(i => i.Title == title).Select(i => i.Id).SingleAsync());
-
-    public static Task<int> KeyResultIdAsync(this AlignmentHubFactory factory, string title) =>
-        factory.QueryAsync(db => db.KeyResults.Where(k => k.Title == title).Select(k => k.Id).SingleAsync());
-
     public static Task<int> ActiveGoalIdAsync(this AlignmentHubFactory factory, int rank) =>
         factory.QueryAsync(db => db.Goals.Where(g => g.ProductId == Demo.ProductId && g.Rank == rank).Select(g => g.Id).SingleAsync());
 
     public static Task<int> RetiredGoalIdAsync(this AlignmentHubFactory factory) =>
         factory.QueryAsync(db => db.Goals.Where(g => g.ProductId == Demo.ProductId && g.Status == GoalStatus.Retired).Select(g => g.Id).FirstAsync());
 
-    /// <summary>A roadmap item saved directly, with optional links ("kr:12", "goal:3") and a schedule.</summary>
-    public static Task<int> ArrangeItemAsync(this AlignmentHubFactory factory, string team, string title, decimal? effort,
-        RoadmapHorizon horizon = RoadmapHorizon.Next, string[]? links = null, int productId = Demo.ProductId,
-        RoadmapItemStatus status = RoadmapItemStatus.Planned, DateOnly? start = null)
-        => factory.QueryAsync(async db =>
-        {
-            var teamId = await db.Teams.Where(t => t.Name == team).Select(t => t.Id).SingleAsync();
-            var item = new RoadmapItem(productId, teamId, title, RoadmapItemKind.Feature, horizon, DateTimeOffset.UtcNow);
-            item.Estimate(effort, null, null, null);
-            item.ChangeStatus(status, DateTimeOffset.UtcNow);
-            if (start is { } s)
-            {
-                item.Schedule(horizon, null, s, s.AddDays(14));
-            }
-
-            db.RoadmapItems.Add(item);
-            await db.SaveChangesAsync();
-            foreach (var link in links ?? [])
-            {
-                var parts = link.Split(':');
-                var id = int.Parse(parts[1], CultureInfo.InvariantCulture);
-                item.LinkTo(parts[0] switch { "kr" => LinkTargetType.KeyResult, "objective" => LinkTargetType.Objective, _ => LinkTargetType.Goal }, id);
-            }
-
-            await db.SaveChangesAsync();
-            return item.Id;
-        });
-
     /// <summary>An objective of <paramref name="team"/> in the current quarter with the given key results, saved directly.</summary>
     public static async Task<(int ObjectiveId, int[] KeyResultIds)> ArrangeObjectiveAsync(this AlignmentHubFactory factory, string team, string title,
         int? goalId, params KeyResultDefinition[] keyResults)
     {
         var teamId = await factory.TeamIdAsync(team);
-        var key = Period.Containing(DateOnly.FromDateTime(DateTime.UtcNow)).Key;
+        var key = Demo.CurrentPeriodKey;
         return await factory.QueryAsync(async db =>
         {
             var periodId = await db.Periods.Where(p => p.Key == key).Select(p => p.Id).SingleAsync();
@@ -96,15 +57,6 @@ internal static class AlignmentTestData
         return (product.Id, item.Id, goal.Id);
     });
 
-    /// <summary>Every link (item, type, target) and the newest audit row id: proves a refused request changed nothing.</summary>
-    public static Task<string> LinksFingerprintAsync(this AlignmentHubFactory factory) => factory.QueryAsync(async db =>
-    {
-        var links = await db.RoadmapLinks.AsNoTracking().OrderBy(l => l.Id).Select(l => $"{l.Id}:{l.RoadmapItemId}:{l.TargetType}:{l.TargetId}").ToListAsync();
-        var versions = await db.RoadmapItems.AsNoTracking().OrderBy(i => i.Id).Select(i => $"{i.Id}:{i.Version}").ToListAsync();
-        var audit = await db.AuditEntries.MaxAsync(a => (long?)a.Id) ?? 0;
-        return string.Join("|", links) + "#" + string.Join("|", versions) + "#" + audit.ToString(CultureInfo.InvariantCulture);
-    });
-
     public static Task<bool> HasLinkAsync(this AlignmentHubFactory factory, int itemId, LinkTargetType type, int targetId) =>
         factory.QueryAsync(db => db.RoadmapLinks.AnyAsync(l => l.RoadmapItemId == itemId && l.TargetType == type && l.TargetId == targetId));
 
@@ -119,9 +71,7 @@ internal static class AlignmentTestData
     public static List<int> CheckboxIds(Page page) =>
         page.Document.QuerySelectorAll("#orphans input[type='checkbox'][name='ItemIds']").Select(i => int.Parse(i.GetAttribute("value")!, CultureInfo.InvariantCulture)).ToList();
 
-    public static string Normalise(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-
-    public static string TextOf(IElement? element) => element is null ? string.Empty : Normalise(element.TextContent);
+    public static string TextOf(IElement? element) => element is null ? string.Empty : TestText.Normalise(element.TextContent);
 
     /// <summary>The brief's rules by hand, over plain rows of one product.</summary>
     public static Task<HandComputed> ComputeByHandAsync(this AlignmentHubFactory factory, int productId = Demo.ProductId) => factory.QueryAsync(async db =>

@@ -4,14 +4,11 @@ using System.Net;
 using System.Text.Json;
 using AlignmentHub.Domain.Okrs;
 using AlignmentHub.Domain.Roadmap;
-using AlignmentHub.Infrastructure.Persistence;
 using AlignmentHub.IntegrationTests.Support;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 using static AlignmentHub.IntegrationTests.Alignment.AlignmentTestData;
 
 namespace AlignmentHub.IntegrationTests.Alignment;
@@ -136,13 +133,13 @@ public sealed class RelinkTests(AlignmentHubFactory factory) : IClassFixture<Ali
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
         var page = await client.GetAsync("/alignment");
-        var before = await factory.LinksFingerprintAsync();
+        var before = await factory.RoadmapFingerprintAsync();
 
         var post = await PostRawFieldsAsync(client, page, items, target);
 
         Assert.Equal((HttpStatusCode)422, post.StatusCode);
         Assert.StartsWith(message, post.FieldError(field), StringComparison.Ordinal);
-        Assert.Equal(before, await factory.LinksFingerprintAsync());
+        Assert.Equal(before, await factory.RoadmapFingerprintAsync());
         Assert.Null(post.Document.QuerySelector("[role='status']"));
 
         // The page is shown again with what the user chose: the ticked orphan stays ticked, the target stays selected.
@@ -166,7 +163,7 @@ public sealed class RelinkTests(AlignmentHubFactory factory) : IClassFixture<Ali
         var page = await client.GetAsync("/alignment");
         Assert.Contains(own, CheckboxIds(page));
         Assert.DoesNotContain(foreign, CheckboxIds(page));
-        var before = await factory.LinksFingerprintAsync();
+        var before = await factory.RoadmapFingerprintAsync();
 
         var onlyForeign = await PostRawFieldsAsync(client, page, [foreign.Invariant()], $"kr:{kr}");
         var mixed = await PostRawFieldsAsync(client, page, [own.Invariant(), foreign.Invariant()], $"kr:{kr}");
@@ -176,7 +173,7 @@ public sealed class RelinkTests(AlignmentHubFactory factory) : IClassFixture<Ali
         Assert.Equal(HttpStatusCode.Forbidden, onlyForeign.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, mixed.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, viaAll.StatusCode);
-        Assert.Equal(before, await factory.LinksFingerprintAsync());
+        Assert.Equal(before, await factory.RoadmapFingerprintAsync());
         Assert.False(await factory.HasLinkAsync(own, LinkTargetType.KeyResult, kr));
 
         // The same member may link the own item alone.
@@ -192,14 +189,14 @@ public sealed class RelinkTests(AlignmentHubFactory factory) : IClassFixture<Ali
         var page = await client.GetAsync("/alignment");
         var orphan = OrphanRows(page)[0].Id;
         var kr = await factory.KeyResultIdAsync("Monthly uptime");
-        var before = await factory.LinksFingerprintAsync();
+        var before = await factory.RoadmapFingerprintAsync();
 
         var valid = await PostRawFieldsAsync(client, page, [orphan.Invariant()], $"kr:{kr}");
         var empty = await PostRawFieldsAsync(client, page, [], "");
 
         Assert.Equal(HttpStatusCode.Forbidden, valid.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, empty.StatusCode);
-        Assert.Equal(before, await factory.LinksFingerprintAsync());
+        Assert.Equal(before, await factory.RoadmapFingerprintAsync());
     }
 
     [Fact]
@@ -208,12 +205,12 @@ public sealed class RelinkTests(AlignmentHubFactory factory) : IClassFixture<Ali
         using var client = await TestClient.SignedInAsync(factory, Demo.Admin);
         var orphan = await factory.ArrangeItemAsync("Insights", Demo.UniqueTitle("CSRF orphan"), 1);
         var kr = await factory.KeyResultIdAsync("Monthly uptime");
-        var before = await factory.LinksFingerprintAsync();
+        var before = await factory.RoadmapFingerprintAsync();
 
         var post = await client.PostRawAsync(Url, [new("ProductId", Demo.ProductId.Invariant()), new("ItemIds", orphan.Invariant()), new("Target", $"kr:{kr}")]);
 
         Assert.Equal(HttpStatusCode.BadRequest, post.StatusCode);
-        Assert.Equal(before, await factory.LinksFingerprintAsync());
+        Assert.Equal(before, await factory.RoadmapFingerprintAsync());
     }
 
     [Theory]
@@ -224,12 +221,12 @@ public sealed class RelinkTests(AlignmentHubFactory factory) : IClassFixture<Ali
         using var client = await TestClient.SignedInAsync(factory, Demo.Admin);
         var page = await client.GetAsync("/alignment");
         var kr = await factory.KeyResultIdAsync("Monthly uptime");
-        var before = await factory.LinksFingerprintAsync();
+        var before = await factory.RoadmapFingerprintAsync();
 
         var post = await client.PostWithTokenAsync(Url, Token(page), [new("ProductId", productId), new("ItemIds", OrphanRows(page)[0].Id.Invariant()), new("Target", $"kr:{kr}")]);
 
         Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
-        Assert.Equal(before, await factory.LinksFingerprintAsync());
+        Assert.Equal(before, await factory.RoadmapFingerprintAsync());
     }
 
     [Fact]
@@ -258,14 +255,13 @@ public sealed class RelinkTests(AlignmentHubFactory factory) : IClassFixture<Ali
     {
         // Fail the audit insert that follows the links' insert: both belong to one transaction.
         var failing = new FailingAuditInsert();
-        using var broken = factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.ConfigureDbContext<AppDbContext>(o => o.AddInterceptors(failing))));
-        using var client = new TestClient(broken.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
-        Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync(Demo.ProductManager)).StatusCode);
+        using var broken = factory.WithDbContextInterceptor(failing);
+        using var client = await TestClient.SignedInAsync(broken, Demo.ProductManager);
         var first = await factory.ArrangeItemAsync("Platform", Demo.UniqueTitle("Atomic one"), 2);
         var second = await factory.ArrangeItemAsync("Platform", Demo.UniqueTitle("Atomic two"), 2);
         var kr = await factory.KeyResultIdAsync("Monthly uptime");
         var page = await client.GetAsync("/alignment");
-        var before = await factory.LinksFingerprintAsync();
+        var before = await factory.RoadmapFingerprintAsync();
 
         failing.Armed = true;
         var post = await PostAsync(client, page, [first, second], $"kr:{kr}");
@@ -273,7 +269,7 @@ public sealed class RelinkTests(AlignmentHubFactory factory) : IClassFixture<Ali
 
         Assert.Equal((HttpStatusCode)422, post.StatusCode);
         Assert.Contains("The links could not be saved", post.Text, StringComparison.Ordinal);
-        Assert.Equal(before, await factory.LinksFingerprintAsync());
+        Assert.Equal(before, await factory.RoadmapFingerprintAsync());
         Assert.Contains(first, OrphanRows(post).Select(r => r.Id));
         Assert.True(post.Document.QuerySelector<IHtmlInputElement>($"input[name='ItemIds'][value='{first}']")!.IsChecked);
     }

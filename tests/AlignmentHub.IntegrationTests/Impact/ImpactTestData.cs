@@ -15,19 +15,11 @@ internal sealed record ExpectedImpact(IReadOnlySet<int> Items, IReadOnlySet<int>
 /// <summary>Reads and arranges the demo data for the impact check tests.</summary>
 internal static class ImpactTestData
 {
-    public static string Invariant(this int value) => value.ToString(CultureInfo.InvariantCulture);
-
     public static Task<int> GoalIdAsync(this AlignmentHubFactory factory, string titleStart) =>
         factory.QueryAsync(db => db.Goals.Where(g => g.Title.StartsWith(titleStart)).Select(g => g.Id).SingleAsync());
 
     public static Task<int> ObjectiveIdAsync(this AlignmentHubFactory factory, string title) =>
         factory.QueryAsync(db => db.Objectives.Where(o => o.Title == title && o.Status != ObjectiveStatus.Closed).Select(o => o.Id).SingleAsync());
-
-    public static Task<int> KeyResultIdAsync(this AlignmentHubFactory factory, string title) =>
-        factory.QueryAsync(db => db.KeyResults.Where(k => k.Title == title).Select(k => k.Id).SingleAsync());
-
-    public static Task<int> ItemIdAsync(this AlignmentHubFactory factory, string title) =>
-        factory.QueryAsync(db => db.RoadmapItems.Where(i => i.Title == title).Select(i => i.Id).SingleAsync());
 
     public static Task<List<(LinkTargetType Type, int Id)>> LinksOfAsync(this AlignmentHubFactory factory, int itemId) =>
         factory.QueryAsync(async db => (await db.RoadmapLinks.AsNoTracking().Where(l => l.RoadmapItemId == itemId)

@@ -18,7 +18,7 @@ public sealed class CheckInTests(AlignmentHubFactory factory) : IClassFixture<Al
     public async Task A_team_member_checks_in_on_an_own_team_key_result_and_it_is_stored_audited_and_shown()
     {
         using var client = await TestClient.SignedInAsync(factory, Demo.Member);
-        var kr = await OkrTestData.KeyResultAsync(factory, "Setup wizard completion rate");
+        var kr = await factory.KeyResultAsync("Setup wizard completion rate");
         var before = await CheckInCountAsync(kr.Id);
         var lastAudit = await factory.MaxAuditIdAsync();
         var note = Demo.UniqueTitle("Wizard <b>v2</b> shipped");
@@ -32,10 +32,10 @@ public sealed class CheckInTests(AlignmentHubFactory factory) : IClassFixture<Al
         Assert.Equal(63.5m, stored.Value);
         Assert.Equal(8, stored.Confidence);
         Assert.Equal(note, stored.Note);
-        Assert.Equal(await UserIdAsync(Demo.Member), stored.AuthorId);
+        Assert.Equal(await factory.UserIdAsync(Demo.Member), stored.AuthorId);
         Assert.Equal("Tom Becker", stored.AuthorName);
         Assert.InRange(stored.CreatedAt, DateTimeOffset.UtcNow.AddMinutes(-2), DateTimeOffset.UtcNow.AddMinutes(1));
-        var after = await OkrTestData.KeyResultAsync(factory, kr.Title);
+        var after = await factory.KeyResultAsync(kr.Title);
         Assert.Equal(63.5m, after.Current);
         Assert.Equal(stored.CreatedAt, after.LastCheckInAt);
 
@@ -60,7 +60,7 @@ public sealed class CheckInTests(AlignmentHubFactory factory) : IClassFixture<Al
     public async Task Checking_in_336_on_the_decreasing_latency_key_result_shows_49_4_percent_on_the_objective_page_and_the_list()
     {
         using var client = await TestClient.SignedInAsync(factory, Demo.ProductManager);
-        var kr = await OkrTestData.KeyResultAsync(factory, "P95 API latency");
+        var kr = await factory.KeyResultAsync("P95 API latency");
 
         var save = await CheckInAsync(client, kr, "336", "6", "Query cache rolled out to half the clusters.");
 
@@ -88,8 +88,8 @@ public sealed class CheckInTests(AlignmentHubFactory factory) : IClassFixture<Al
     public async Task A_team_member_cannot_check_in_on_another_team_s_key_result_and_nothing_is_saved()
     {
         using var client = await TestClient.SignedInAsync(factory, Demo.Member);
-        var own = await OkrTestData.KeyResultAsync(factory, "Support tickets per trial account");
-        var other = await OkrTestData.KeyResultAsync(factory, "Monthly uptime");
+        var own = await factory.KeyResultAsync("Support tickets per trial account");
+        var other = await factory.KeyResultAsync("Monthly uptime");
         var token = await client.GetTokenAsync($"/okrs/objectives/{own.ObjectiveId}");
         var before = await FingerprintAsync(other.Id);
         var lastAudit = await factory.MaxAuditIdAsync();
@@ -112,7 +112,7 @@ public sealed class CheckInTests(AlignmentHubFactory factory) : IClassFixture<Al
     public async Task An_executive_gets_403_and_no_check_in_form()
     {
         using var client = await TestClient.SignedInAsync(factory, Demo.Executive);
-        var kr = await OkrTestData.KeyResultAsync(factory, "Trial-to-paid conversion");
+        var kr = await factory.KeyResultAsync("Trial-to-paid conversion");
         var page = await client.GetAsync($"/okrs/objectives/{kr.ObjectiveId}");
         var token = page.Document.QuerySelector<AngleSharp.Html.Dom.IHtmlInputElement>($"input[name='{TestClient.TokenField}']")!.Value;
         var before = await FingerprintAsync(kr.Id);
@@ -141,7 +141,7 @@ public sealed class CheckInTests(AlignmentHubFactory factory) : IClassFixture<Al
     public async Task A_check_in_without_the_antiforgery_token_is_refused()
     {
         using var client = await TestClient.SignedInAsync(factory, Demo.Admin);
-        var kr = await OkrTestData.KeyResultAsync(factory, "Trial-to-paid conversion");
+        var kr = await factory.KeyResultAsync("Trial-to-paid conversion");
         var before = await FingerprintAsync(kr.Id);
 
         var post = await client.PostRawAsync(Url(kr.Id), Fields("16", "8", null));
@@ -177,7 +177,7 @@ public sealed class CheckInTests(AlignmentHubFactory factory) : IClassFixture<Al
     public async Task Bad_input_is_refused_beside_the_field_in_that_key_result_s_form_with_the_input_kept_and_nothing_saved(string value, string confidence, string? note, string field, string message)
     {
         using var client = await TestClient.SignedInAsync(factory, Demo.Member);
-        var kr = await OkrTestData.KeyResultAsync(factory, "Median days to first resolved ticket");
+        var kr = await factory.KeyResultAsync("Median days to first resolved ticket");
         var typedNote = note == "{long}" ? new string('n', 4001) : note ?? Demo.UniqueTitle("Kept note");
         var before = await FingerprintAsync(kr.Id);
         var lastAudit = await factory.MaxAuditIdAsync();
@@ -208,7 +208,7 @@ public sealed class CheckInTests(AlignmentHubFactory factory) : IClassFixture<Al
     public async Task A_nul_character_is_refused_beside_the_field_when_the_form_can_be_read(string field, string typed, string message)
     {
         using var client = await TestClient.SignedInAsync(factory, Demo.Member);
-        var kr = await OkrTestData.KeyResultAsync(factory, "Median days to first resolved ticket");
+        var kr = await factory.KeyResultAsync("Median days to first resolved ticket");
         var token = await client.GetTokenAsync($"/okrs/objectives/{kr.ObjectiveId}");
         var before = await FingerprintAsync(kr.Id);
         var fields = new Dictionary<string, string> { ["Value"] = "9", ["Confidence"] = "8", ["Note"] = "ok", [field] = typed, [TestClient.TokenField] = token };
@@ -237,7 +237,7 @@ public sealed class CheckInTests(AlignmentHubFactory factory) : IClassFixture<Al
     public async Task A_milestone_takes_only_not_yet_or_done()
     {
         using var client = await TestClient.SignedInAsync(factory, Demo.Member);
-        var kr = await OkrTestData.KeyResultAsync(factory, "Guided import from Zendesk launched");
+        var kr = await factory.KeyResultAsync("Guided import from Zendesk launched");
         var before = await FingerprintAsync(kr.Id);
 
         var refused = await CheckInAsync(client, kr, "2", "7", null);
@@ -257,7 +257,7 @@ public sealed class CheckInTests(AlignmentHubFactory factory) : IClassFixture<Al
     public async Task A_closed_objective_takes_no_check_ins()
     {
         using var client = await TestClient.SignedInAsync(factory, Demo.Member);
-        var kr = await OkrTestData.KeyResultAsync(factory, "Wizard available to all new accounts");
+        var kr = await factory.KeyResultAsync("Wizard available to all new accounts");
         var before = await FingerprintAsync(kr.Id);
 
         var page = await client.GetAsync($"/okrs/objectives/{kr.ObjectiveId}");
@@ -275,7 +275,7 @@ public sealed class CheckInTests(AlignmentHubFactory factory) : IClassFixture<Al
     {
         const int Count = 50;
         using var client = await TestClient.SignedInAsync(factory, Demo.Admin);
-        var kr = await OkrTestData.KeyResultAsync(factory, "Net revenue retention");
+        var kr = await factory.KeyResultAsync("Net revenue retention");
         var token = await client.GetTokenAsync($"/okrs/objectives/{kr.ObjectiveId}");
         var before = await CheckInCountAsync(kr.Id);
         var lastId = await factory.QueryAsync(async db => await db.CheckIns.MaxAsync(c => (int?)c.Id) ?? 0);
@@ -290,7 +290,7 @@ public sealed class CheckInTests(AlignmentHubFactory factory) : IClassFixture<Al
         Assert.Equal(Enumerable.Range(1, Count).Select(i => $"Parallel {i}"), added.Select(c => c.Note!).OrderBy(n => int.Parse(n[9..], CultureInfo.InvariantCulture)));
         var all = await factory.QueryAsync(db => db.CheckIns.AsNoTracking().Where(c => c.KeyResultId == kr.Id).ToListAsync());
         var newest = all.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id).First();
-        var after = await OkrTestData.KeyResultAsync(factory, kr.Title);
+        var after = await factory.KeyResultAsync(kr.Title);
         Assert.Equal(newest.Value, after.Current);
         Assert.Equal(newest.CreatedAt, after.LastCheckInAt);
 
@@ -341,7 +341,4 @@ public sealed class CheckInTests(AlignmentHubFactory factory) : IClassFixture<Al
         var ids = await factory.QueryAsync(db => db.CheckIns.Where(c => c.KeyResultId == keyResultId).OrderBy(c => c.Id).Select(c => c.Id).ToListAsync());
         return $"{kr.Current}|{kr.LastCheckInAt:o}|{kr.Version}|" + string.Join(",", ids);
     }
-
-    private Task<string> UserIdAsync(string email) =>
-        factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
 }

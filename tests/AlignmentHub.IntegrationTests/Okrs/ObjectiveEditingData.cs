@@ -1,4 +1,3 @@
-using System.Globalization;
 using AlignmentHub.Domain.Okrs;
 using AlignmentHub.IntegrationTests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -18,13 +17,6 @@ internal static class ObjectiveEditingData
             return Period.ForQuarter(year, quarter).Key;
         }
     }
-
-    public static string Invariant(this int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    public static string Invariant(this long value) => value.ToString(CultureInfo.InvariantCulture);
-
-    public static Task<int> TeamIdAsync(this AlignmentHubFactory factory, string name) =>
-        factory.QueryAsync(db => db.Teams.Where(t => t.Name == name).Select(t => t.Id).SingleAsync());
 
     public static Task<int> PeriodIdAsync(this AlignmentHubFactory factory, string key) =>
         factory.QueryAsync(db => db.Periods.Where(p => p.Key == key).Select(p => p.Id).SingleAsync());
@@ -80,28 +72,6 @@ internal static class ObjectiveEditingData
         var audit = await db.AuditEntries.MaxAsync(a => (long?)a.Id) ?? 0; // a refused request writes no audit row either
         return string.Join("|", objectives) + "#" + string.Join("|", keyResults) + "#" + string.Join(",", periods) + $"#{checkIns}#{links}#audit {audit}";
     });
-
-    /// <summary>The fields of the form posting to <paramref name="url"/> on <paramref name="page"/>, without the token.</summary>
-    public static (string Token, List<KeyValuePair<string, string>> Fields) FormOf(Page page, string url)
-    {
-        var form = HtmlForms.Form(page.Document, url);
-        return (form[TestClient.TokenField], form.Where(f => f.Key != TestClient.TokenField).ToList());
-    }
-
-    public static List<KeyValuePair<string, string>> Set(this List<KeyValuePair<string, string>> fields, string name, string value)
-    {
-        var index = fields.FindIndex(f => f.Key == name);
-        if (index < 0)
-        {
-            fields.Add(new(name, value));
-        }
-        else
-        {
-            fields[index] = new(name, value);
-        }
-
-        return fields;
-    }
 
     public static string? Get(this List<KeyValuePair<string, string>> fields, string name) =>
         fields.Where(f => f.Key == name).Select(f => f.Value).FirstOrDefault();

@@ -119,7 +119,7 @@ public sealed class ObjectiveEditingTests(AlignmentHubFactory factory) : IClassF
         Assert.Equal("remove:1", added.Document.QuerySelectorAll("button[name='formAction'][value^='remove:']").Last().GetAttribute("value"));
 
         // Three rows, the second with a value that is not a number: removing the first moves the others up, as typed.
-        var (token, three) = FormOf(added, NewUrl);
+        var (token, three) = HtmlForms.FormOf(added, NewUrl);
         three.Set("KeyResults[1].Title", "Second").Set("KeyResults[1].Baseline", "abc");
         three.AddRange(Row(2, "Third", "Boolean", baseline: null, target: null));
         var removed = await client.PostWithTokenAsync(NewUrl, token, [.. three, new("formAction", "remove:0")]);
@@ -328,7 +328,7 @@ public sealed class ObjectiveEditingTests(AlignmentHubFactory factory) : IClassF
         var id = await factory.ArrangeObjectiveAsync("Growth", Demo.UniqueTitle("NUL score"), await factory.GoalIdAsync(1), null, [Increase("KR")]);
         using var admin = await TestClient.SignedInAsync(factory, Demo.Admin);
         var url = $"/okrs/objectives/{id}/close";
-        var (token, form) = FormOf(await admin.GetAsync(url), url);
+        var (token, form) = HtmlForms.FormOf(await admin.GetAsync(url), url);
         var before = await factory.OkrFingerprintAsync();
 
         var page = await PostMultipartAsync(admin, url, token, form.Set("Score", "0.5\0"));
@@ -355,7 +355,7 @@ public sealed class ObjectiveEditingTests(AlignmentHubFactory factory) : IClassF
         Assert.Contains("1 check-in", editor.Document.QuerySelectorAll(".kr-row-meta").Select(e => e.TextContent));
 
         // Remove the decreasing row (index 1) without JavaScript: the form says it will be retired, and still nothing is saved.
-        var (token, fields) = FormOf(editor, editUrl);
+        var (token, fields) = HtmlForms.FormOf(editor, editUrl);
         fields.Set("KeyResults[0].Target", "25").Set("Title", before.Title + " (edited)");
         var removedRow = await client.PostWithTokenAsync(editUrl, token, [.. fields, new("formAction", "remove:1")]);
         Assert.Equal(HttpStatusCode.OK, removedRow.StatusCode);
@@ -363,9 +363,9 @@ public sealed class ObjectiveEditingTests(AlignmentHubFactory factory) : IClassF
         Assert.Equal(before.Version, (await factory.ObjectiveAsync(id)).Version);
 
         // Then add a new row and save it all.
-        var (token2, afterRemove) = FormOf(removedRow, editUrl);
+        var (token2, afterRemove) = HtmlForms.FormOf(removedRow, editUrl);
         var withNew = await client.PostWithTokenAsync(editUrl, token2, [.. afterRemove, new("formAction", "add")]);
-        var (token3, final) = FormOf(withNew, editUrl);
+        var (token3, final) = HtmlForms.FormOf(withNew, editUrl);
         final.Set("KeyResults[2].Title", "Brand new").Set("KeyResults[2].MetricType", "Boolean");
         var audit = await factory.MaxAuditIdAsync();
 
@@ -400,8 +400,8 @@ public sealed class ObjectiveEditingTests(AlignmentHubFactory factory) : IClassF
         using var admin = await TestClient.SignedInAsync(factory, Demo.Admin);
         using var member = await TestClient.SignedInAsync(factory, Demo.Member);
         var editUrl = $"/okrs/objectives/{id}/edit";
-        var (memberToken, memberForm) = FormOf(await member.GetAsync(editUrl), editUrl);
-        var (adminToken, adminForm) = FormOf(await admin.GetAsync(editUrl), editUrl);
+        var (memberToken, memberForm) = HtmlForms.FormOf(await member.GetAsync(editUrl), editUrl);
+        var (adminToken, adminForm) = HtmlForms.FormOf(await admin.GetAsync(editUrl), editUrl);
         adminForm.Set("KeyResults[0].Target", "30");
         Assert.Equal(HttpStatusCode.Redirect, (await admin.PostWithTokenAsync(editUrl, adminToken, adminForm)).StatusCode);
         var stored = await factory.OkrFingerprintAsync();
@@ -420,7 +420,7 @@ public sealed class ObjectiveEditingTests(AlignmentHubFactory factory) : IClassF
         Assert.Equal(stored, await factory.OkrFingerprintAsync());
 
         // Saving again on purpose replaces the admin's values.
-        var (againToken, again) = FormOf(page, editUrl);
+        var (againToken, again) = HtmlForms.FormOf(page, editUrl);
         Assert.Equal(HttpStatusCode.Redirect, (await member.PostWithTokenAsync(editUrl, againToken, again)).StatusCode);
         var after = await factory.ObjectiveAsync(id);
         Assert.Equal(typedTitle, after.Title);
@@ -433,7 +433,7 @@ public sealed class ObjectiveEditingTests(AlignmentHubFactory factory) : IClassF
         var id = await factory.ArrangeObjectiveAsync("Onboarding", Demo.UniqueTitle("Checked in meanwhile"), await factory.GoalIdAsync(2), null, [Increase("Busy KR")]);
         using var member = await TestClient.SignedInAsync(factory, Demo.Member);
         var editUrl = $"/okrs/objectives/{id}/edit";
-        var (token, form) = FormOf(await member.GetAsync(editUrl), editUrl);
+        var (token, form) = HtmlForms.FormOf(await member.GetAsync(editUrl), editUrl);
         await factory.QueryAsync(async db =>
         {
             var objective = await db.Objectives.Include(o => o.KeyResults).SingleAsync(o => o.Id == id);
@@ -456,7 +456,7 @@ public sealed class ObjectiveEditingTests(AlignmentHubFactory factory) : IClassF
         var id = await factory.ArrangeObjectiveAsync("Onboarding", Demo.UniqueTitle("Forged version"), await factory.GoalIdAsync(2), null, [Increase("KR")]);
         using var member = await TestClient.SignedInAsync(factory, Demo.Member);
         var editUrl = $"/okrs/objectives/{id}/edit";
-        var (token, form) = FormOf(await member.GetAsync(editUrl), editUrl);
+        var (token, form) = HtmlForms.FormOf(await member.GetAsync(editUrl), editUrl);
         var before = await factory.OkrFingerprintAsync();
 
         var page = await member.PostWithTokenAsync(editUrl, token, form.Set("Version", "999").Set("Title", "Forged"));
@@ -477,7 +477,7 @@ public sealed class ObjectiveEditingTests(AlignmentHubFactory factory) : IClassF
         var before = await factory.ObjectiveAsync(id);
         using var member = await TestClient.SignedInAsync(factory, Demo.Member);
         var editUrl = $"/okrs/objectives/{id}/edit";
-        var (token, form) = FormOf(await member.GetAsync(editUrl), editUrl);
+        var (token, form) = HtmlForms.FormOf(await member.GetAsync(editUrl), editUrl);
         form.Set("Title", before.Title + " ok").Set("TeamId", platformTeam.Invariant()).Set("PeriodId", nextPeriod.Invariant()).Set("Period", NextKey)
             .Set("Id", platformObjective.Invariant()).Set("ObjectiveId", platformObjective.Invariant()).Set("Status", "Closed").Set("Score", "1")
             .Set("KeyResults[0].Version", "999").Set("KeyResults[0].Status", "Retired").Set("KeyResults[0].ObjectiveId", platformObjective.Invariant())
@@ -497,7 +497,7 @@ public sealed class ObjectiveEditingTests(AlignmentHubFactory factory) : IClassF
 
         // A row pointing at another objective's key result is refused beside that row; nothing is saved.
         var fingerprint = await factory.OkrFingerprintAsync();
-        var (token2, form2) = FormOf(await member.GetAsync(editUrl), editUrl);
+        var (token2, form2) = HtmlForms.FormOf(await member.GetAsync(editUrl), editUrl);
         var hijack = await member.PostWithTokenAsync(editUrl, token2, form2.Set("KeyResults[0].KeyResultId", theirs.Id.Invariant()).Set("KeyResults[0].Title", "Hijacked"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, hijack.StatusCode);
         Assert.Contains("no longer part of this objective", hijack.FieldError("KeyResults[0].Title"), StringComparison.Ordinal);
@@ -541,7 +541,7 @@ public sealed class ObjectiveEditingTests(AlignmentHubFactory factory) : IClassF
             (elsewhere, "same period"),
         })
         {
-            var (token, form) = FormOf(await admin.GetAsync(editUrl), editUrl);
+            var (token, form) = HtmlForms.FormOf(await admin.GetAsync(editUrl), editUrl);
             var page = await admin.PostWithTokenAsync(editUrl, token, form.Set("AlignTo", "Parent").Set("ParentObjectiveId", parent.Invariant()));
             Assert.Equal(HttpStatusCode.UnprocessableEntity, page.StatusCode);
             Assert.Contains(message, page.FieldError("ParentObjectiveId"), StringComparison.Ordinal);
@@ -550,7 +550,7 @@ public sealed class ObjectiveEditingTests(AlignmentHubFactory factory) : IClassF
         Assert.Equal(before, await factory.OkrFingerprintAsync());
 
         // Re-aligning the bottom one straight to the goal is fine.
-        var (t, f) = FormOf(await admin.GetAsync($"/okrs/objectives/{bottom}/edit"), $"/okrs/objectives/{bottom}/edit");
+        var (t, f) = HtmlForms.FormOf(await admin.GetAsync($"/okrs/objectives/{bottom}/edit"), $"/okrs/objectives/{bottom}/edit");
         Assert.Equal(HttpStatusCode.Redirect, (await admin.PostWithTokenAsync($"/okrs/objectives/{bottom}/edit", t, f.Set("AlignTo", "Goal").Set("GoalId", goal.Invariant()))).StatusCode);
         Assert.Equal((goal, (int?)null), ((await factory.ObjectiveAsync(bottom)).GoalId, (await factory.ObjectiveAsync(bottom)).ParentObjectiveId));
     }
@@ -564,7 +564,7 @@ public sealed class ObjectiveEditingTests(AlignmentHubFactory factory) : IClassF
         var platform = await factory.ArrangeObjectiveAsync("Platform", Demo.UniqueTitle("Platform's"), await factory.GoalIdAsync(3), null, [Increase("KR a"), Increase("KR b")]);
         var platformKr = (await factory.ObjectiveAsync(platform)).KeyResults.First();
         using var member = await TestClient.SignedInAsync(factory, Demo.Member);
-        var (token, form) = FormOf(await member.GetAsync($"/okrs/objectives/{mine}/edit"), $"/okrs/objectives/{mine}/edit");
+        var (token, form) = HtmlForms.FormOf(await member.GetAsync($"/okrs/objectives/{mine}/edit"), $"/okrs/objectives/{mine}/edit");
         Assert.Equal(HttpStatusCode.Redirect, (await member.PostWithTokenAsync($"/okrs/objectives/{mine}/edit", token, form.Set("Title", "Ours, edited"))).StatusCode);
         var before = await factory.OkrFingerprintAsync();
         var version = (await factory.ObjectiveAsync(platform)).Version.Invariant();
@@ -640,7 +640,7 @@ public sealed class ObjectiveEditingTests(AlignmentHubFactory factory) : IClassF
         var editUrl = $"/okrs/objectives/{ofProduct1}/edit";
         var editor = await pm.GetAsync(editUrl);
         Assert.DoesNotContain(editor.Document.QuerySelectorAll("select[name='GoalId'] option"), o => o.GetAttribute("value") == otherGoal.Invariant());
-        var (token, form) = FormOf(editor, editUrl);
+        var (token, form) = HtmlForms.FormOf(editor, editUrl);
 
         var save = await pm.PostWithTokenAsync(editUrl, token, form.Set("Title", "Edited by the product manager"));
         var title = Demo.UniqueTitle("PM's new objective");
@@ -654,7 +654,7 @@ public sealed class ObjectiveEditingTests(AlignmentHubFactory factory) : IClassF
         Assert.NotNull(await factory.ObjectiveByTitleAsync(title));
 
         var before = await factory.OkrFingerprintAsync();
-        var (t2, f2) = FormOf(await pm.GetAsync(editUrl), editUrl);
+        var (t2, f2) = HtmlForms.FormOf(await pm.GetAsync(editUrl), editUrl);
         var denied = new[]
         {
             await pm.GetAsync($"/okrs/objectives/{ofOtherProduct}/edit"),
@@ -713,7 +713,7 @@ public sealed class ObjectiveEditingTests(AlignmentHubFactory factory) : IClassF
 
         // Refused: the full one, another period's; nothing saved.
         var before = await factory.OkrFingerprintAsync();
-        var (token, _) = FormOf(form, moveUrl);
+        var (token, _) = HtmlForms.FormOf(form, moveUrl);
         var toFull = await member.PostWithTokenAsync(moveUrl, token, [new("TargetObjectiveId", full.Invariant())]);
         var toNext = await member.PostWithTokenAsync(moveUrl, token, [new("TargetObjectiveId", nextQuarter.Invariant())]);
         var toNothing = await member.PostWithTokenAsync(moveUrl, token, [new("TargetObjectiveId", "")]);
@@ -789,7 +789,7 @@ public sealed class ObjectiveEditingTests(AlignmentHubFactory factory) : IClassF
         Assert.Equal(NextKey, page.InputValue("Period"));
         Assert.Contains("Goes along (2 of 3)", page.Text, StringComparison.Ordinal);
         Assert.Contains("0.58", page.Document.QuerySelector($"form[action='{url}']")?.TextContent, StringComparison.Ordinal); // (50 + 25 + 100) ÷ 3 = 58.3 % → 0.58
-        var (token, form) = FormOf(page, url);
+        var (token, form) = HtmlForms.FormOf(page, url);
         var audit = await factory.MaxAuditIdAsync();
 
         var save = await member.PostWithTokenAsync(url, token, form);
@@ -822,7 +822,7 @@ public sealed class ObjectiveEditingTests(AlignmentHubFactory factory) : IClassF
         var again = await member.GetAsync(url);
         Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
         Assert.Equal($"/okrs/objectives/{id}", again.LocationPath);
-        var (t, f) = FormOf(await member.GetAsync($"/okrs/objectives/{copy.Id}/edit"), $"/okrs/objectives/{copy.Id}/edit");
+        var (t, f) = HtmlForms.FormOf(await member.GetAsync($"/okrs/objectives/{copy.Id}/edit"), $"/okrs/objectives/{copy.Id}/edit");
         var editClosed = await member.PostWithTokenAsync($"/okrs/objectives/{id}/edit", t, f.Set("Version", original.Version.Invariant()));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, editClosed.StatusCode);
         Assert.Contains("closed", editClosed.Document.QuerySelector(".validation-summary-errors")?.TextContent, StringComparison.Ordinal);
@@ -834,7 +834,7 @@ public sealed class ObjectiveEditingTests(AlignmentHubFactory factory) : IClassF
         var id = await factory.ArrangeObjectiveAsync("Insights", Demo.UniqueTitle("Far carry"), await factory.GoalIdAsync(2), null, [Increase("KR")]);
         using var admin = await TestClient.SignedInAsync(factory, Demo.Admin);
         var url = $"/okrs/objectives/{id}/carry-over";
-        var (token, form) = FormOf(await admin.GetAsync(url), url);
+        var (token, form) = HtmlForms.FormOf(await admin.GetAsync(url), url);
         var before = await factory.OkrFingerprintAsync();
 
         var earlier = await admin.PostWithTokenAsync(url, token, [.. form.Set("Period", "2001-Q1")]);
@@ -868,7 +868,7 @@ public sealed class ObjectiveEditingTests(AlignmentHubFactory factory) : IClassF
         var id = await factory.ArrangeObjectiveAsync("Growth", Demo.UniqueTitle("Bad score"), await factory.GoalIdAsync(1), null, [Increase("KR")]);
         using var admin = await TestClient.SignedInAsync(factory, Demo.Admin);
         var url = $"/okrs/objectives/{id}/close";
-        var (token, form) = FormOf(await admin.GetAsync(url), url);
+        var (token, form) = HtmlForms.FormOf(await admin.GetAsync(url), url);
         var before = await factory.OkrFingerprintAsync();
 
         var page = await admin.PostWithTokenAsync(url, token, form.Set("Score", score).Set("Retrospective", "Kept note"));
@@ -889,7 +889,7 @@ public sealed class ObjectiveEditingTests(AlignmentHubFactory factory) : IClassF
         var url = $"/okrs/objectives/{id}/close";
         var page = await admin.GetAsync(url);
         Assert.Equal("0.64", page.InputValue("Score"));
-        var (token, form) = FormOf(page, url);
+        var (token, form) = HtmlForms.FormOf(page, url);
         var audit = await factory.MaxAuditIdAsync();
 
         var save = await admin.PostWithTokenAsync(url, token, form.Set("Score", "0.7").Set("Retrospective", "Good quarter.\nShipped late."));

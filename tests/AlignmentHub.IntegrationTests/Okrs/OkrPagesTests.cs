@@ -1,16 +1,9 @@
-using System.Collections.Concurrent;
-using System.Data.Common;
 using System.Globalization;
 using System.Net;
 using AlignmentHub.Domain.Okrs;
-using AlignmentHub.Infrastructure.Persistence;
 using AlignmentHub.IntegrationTests.Support;
 using AngleSharp.Dom;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AlignmentHub.IntegrationTests.Okrs;
 
@@ -125,8 +118,8 @@ public sealed class OkrPagesTests(AlignmentHubFactory factory) : IClassFixture<A
         Assert.EndsWith("band 40 % – 70 %", band.QuerySelector(".okr-kr-values")!.TextContent.Trim(), StringComparison.Ordinal);
         Assert.Equal("Not yet", KeyResultRow(page, "Guided import from Zendesk launched").QuerySelector(".okr-kr-values")!.TextContent.Trim());
         Assert.All(page.Document.QuerySelectorAll("li.okr-kr"), row => Assert.NotNull(row.QuerySelector("details.how-calculated")));
-        var latencyId = (await OkrTestData.KeyResultAsync(factory, "P95 API latency")).Id;
-        var latencyObjective = (await OkrTestData.KeyResultAsync(factory, "P95 API latency")).ObjectiveId;
+        var latencyId = (await factory.KeyResultAsync("P95 API latency")).Id;
+        var latencyObjective = (await factory.KeyResultAsync("P95 API latency")).ObjectiveId;
         Assert.Equal($"/okrs/objectives/{latencyObjective}#kr-{latencyId}", latency.QuerySelector("a.okr-kr-title")!.GetAttribute("href"));
     }
 
@@ -200,7 +193,7 @@ public sealed class OkrPagesTests(AlignmentHubFactory factory) : IClassFixture<A
     public async Task The_decreasing_latency_key_result_shows_its_formula_with_the_inputs()
     {
         using var client = await TestClient.SignedInAsync(factory, Demo.Executive);
-        var kr = await OkrTestData.KeyResultAsync(factory, "P95 API latency");
+        var kr = await factory.KeyResultAsync("P95 API latency");
         var current = kr.Current!.Value;
         var expected = Math.Round((current - 420m) / (250m - 420m) * 100m, 1, MidpointRounding.AwayFromZero);
 
@@ -303,7 +296,7 @@ public sealed class OkrPagesTests(AlignmentHubFactory factory) : IClassFixture<A
         Assert.All(links, href => Assert.EndsWith("period=" + next, href, StringComparison.Ordinal));
         if (email == Demo.Member)
         {
-            var onboarding = await OkrTestData.TeamIdAsync(factory, "Onboarding");
+            var onboarding = await factory.TeamIdAsync("Onboarding");
             Assert.All(links, href => Assert.Equal($"/okrs/objectives/new?team={onboarding}&period={next}", href));
         }
     }
@@ -312,8 +305,8 @@ public sealed class OkrPagesTests(AlignmentHubFactory factory) : IClassFixture<A
     public async Task The_team_filter_shows_one_team_and_names_a_parent_objective_of_another_team()
     {
         using var client = await TestClient.SignedInAsync(factory, Demo.ProductManager);
-        var platform = await OkrTestData.TeamIdAsync(factory, "Platform");
-        var insights = await OkrTestData.TeamIdAsync(factory, "Insights");
+        var platform = await factory.TeamIdAsync("Platform");
+        var insights = await factory.TeamIdAsync("Insights");
 
         var platformPage = await client.GetAsync($"/okrs?team={platform}");
         var insightsPage = await client.GetAsync($"/okrs?period={OkrTestData.CurrentKey}&team={insights}");
@@ -330,7 +323,7 @@ public sealed class OkrPagesTests(AlignmentHubFactory factory) : IClassFixture<A
         var parentId = await factory.QueryAsync(db => db.Objectives.Where(o => o.Title == "Grow expansion revenue").Select(o => o.Id).SingleAsync());
         var parentLink = nested.QuerySelectorAll("a").Single(a => a.GetAttribute("href") == $"/okrs/objectives/{parentId}");
         Assert.Equal("Grow expansion revenue", parentLink.TextContent.Trim());
-        Assert.Contains("Contributes to Grow expansion revenue (Growth)", NormaliseSpaces(nested.TextContent), StringComparison.Ordinal);
+        Assert.Contains("Contributes to Grow expansion revenue (Growth)", TestText.Normalise(nested.TextContent), StringComparison.Ordinal);
         // It is listed under the goal its parent serves (rank 1), though the parent itself is filtered out.
         var section = insightsPage.Document.QuerySelectorAll("section.okr-goal").Single(s => s.QuerySelectorAll("h3").Any(h => h.TextContent.Trim() == "Show customers the value they get from Beacon"));
         Assert.Equal("1", section.QuerySelector(".rank-badge")!.TextContent.Trim());
@@ -430,7 +423,7 @@ public sealed class OkrPagesTests(AlignmentHubFactory factory) : IClassFixture<A
     public async Task Yes_no_and_milestone_key_results_are_checked_in_with_not_yet_or_done()
     {
         using var client = await TestClient.SignedInAsync(factory, Demo.Admin);
-        var kr = await OkrTestData.KeyResultAsync(factory, "Guided import from Zendesk launched");
+        var kr = await factory.KeyResultAsync("Guided import from Zendesk launched");
 
         var page = await client.GetAsync($"/okrs/objectives/{kr.ObjectiveId}");
 
@@ -444,21 +437,19 @@ public sealed class OkrPagesTests(AlignmentHubFactory factory) : IClassFixture<A
     public async Task The_pages_read_the_database_in_a_constant_number_of_queries()
     {
         var counter = new QueryCounter();
-        using var counted = factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.ConfigureDbContext<AppDbContext>(o => o.AddInterceptors(counter))));
-        using var client = new TestClient(counted.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
-        Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync(Demo.Admin)).StatusCode);
+        using var counted = factory.WithDbContextInterceptor(counter);
+        using var client = await TestClient.SignedInAsync(counted, Demo.Admin);
         var objectives = await OkrTestData.ObjectivesAsync(factory, OkrTestData.CurrentKey);
-        var platform = await OkrTestData.TeamIdAsync(factory, "Platform");
+        var platform = await factory.TeamIdAsync("Platform");
         var oneKeyResult = objectives.First(o => o.KeyResults.Count == 1 && o.GoalId != null);
         var threeKeyResults = objectives.First(o => o.KeyResults.Count == 3 && o.GoalId != null);
 
+        // Only the commands that read OKR tables: sign-in and layout queries are not what is measured.
         async Task<int> CountAsync(string url)
         {
-            await client.GetAsync(url); // warm-up (first-request work is not what is measured)
-            counter.Reset();
-            var page = await client.GetAsync(url);
-            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-            return counter.OkrQueries;
+            await counter.MeasureGetAsync(client, url);
+            return counter.Commands.Count(c => c.Contains("Objectives", StringComparison.Ordinal) || c.Contains("KeyResults", StringComparison.Ordinal)
+                || c.Contains("CheckIns", StringComparison.Ordinal) || c.Contains("Periods", StringComparison.Ordinal) || c.Contains("Goals", StringComparison.Ordinal));
         }
 
         var all = await CountAsync("/okrs");
@@ -481,10 +472,8 @@ public sealed class OkrPagesTests(AlignmentHubFactory factory) : IClassFixture<A
             hidden.Remove();
         }
 
-        return NormaliseSpaces(copy.TextContent);
+        return TestText.Normalise(copy.TextContent);
     }
-
-    internal static string NormaliseSpaces(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     private static string Title(IElement node) => node.QuerySelector(":scope > article h3")!.TextContent.Trim();
 
@@ -496,23 +485,6 @@ public sealed class OkrPagesTests(AlignmentHubFactory factory) : IClassFixture<A
 
     private static IElement KeyResultRow(Page page, string title) =>
         page.Document.QuerySelectorAll("li.okr-kr").Single(li => li.QuerySelector(".okr-kr-title")!.TextContent.Trim() == title);
-
-    /// <summary>Counts the SQL commands that read OKR tables (sign-in and layout queries are not what is measured).</summary>
-    private sealed class QueryCounter : DbCommandInterceptor
-    {
-        private readonly ConcurrentQueue<string> commands = new();
-
-        public int OkrQueries => commands.Count(c => c.Contains("Objectives", StringComparison.Ordinal) || c.Contains("KeyResults", StringComparison.Ordinal)
-            || c.Contains("CheckIns", StringComparison.Ordinal) || c.Contains("Periods", StringComparison.Ordinal) || c.Contains("Goals", StringComparison.Ordinal));
-
-        public void Reset() => commands.Clear();
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            commands.Enqueue(command.CommandText);
-            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
-        }
-    }
 }
 
 /// <summary>The demo OKRs read straight from the database, and the brief's formulas computed by hand (not by the domain).</summary>
@@ -534,12 +506,6 @@ internal static class OkrTestData
             .OrderBy(o => o.Id).ToListAsync());
         return objectives;
     }
-
-    public static Task<KeyResult> KeyResultAsync(AlignmentHubFactory factory, string title) =>
-        factory.QueryAsync(db => db.KeyResults.AsNoTracking().SingleAsync(k => k.Title == title));
-
-    public static Task<int> TeamIdAsync(AlignmentHubFactory factory, string name) =>
-        factory.QueryAsync(db => db.Teams.Where(t => t.Name == name).Select(t => t.Id).SingleAsync());
 
     public static Task<Period> PeriodAsync(AlignmentHubFactory factory, string key) =>
         factory.QueryAsync(db => db.Periods.AsNoTracking().SingleAsync(p => p.Key == key));

@@ -83,7 +83,7 @@ public sealed class ItemChangeTests(AlignmentHubFactory factory) : IClassFixture
     {
         var id = await factory.ArrangeItemAsync("Growth", Demo.UniqueTitle("PM's to change"));
         using var pm = await TestClient.SignedInAsync(factory, Demo.ProductManager);
-        var (token, fields) = ItemTestData.FormOf(await pm.GetAsync(ItemTestData.ItemUrl(id)), ItemTestData.ItemUrl(id) + "/status");
+        var (token, fields) = HtmlForms.FormOf(await pm.GetAsync(ItemTestData.ItemUrl(id)), ItemTestData.ItemUrl(id) + "/status");
 
         var save = await pm.PostWithTokenAsync(ItemTestData.ItemUrl(id) + "/status", token, fields.Set("Status", "InProgress"));
 
@@ -102,8 +102,8 @@ public sealed class ItemChangeTests(AlignmentHubFactory factory) : IClassFixture
         var url = ItemTestData.ItemUrl(id);
         using var tom = await TestClient.SignedInAsync(factory, ItemTestData.Tom);
         using var jonas = await TestClient.SignedInAsync(factory, ItemTestData.Jonas);
-        var (tomToken, tomFields) = ItemTestData.FormOf(await tom.GetAsync(url), url + "/status");
-        var (jonasToken, jonasFields) = ItemTestData.FormOf(await jonas.GetAsync(url), url + "/status");
+        var (tomToken, tomFields) = HtmlForms.FormOf(await tom.GetAsync(url), url + "/status");
+        var (jonasToken, jonasFields) = HtmlForms.FormOf(await jonas.GetAsync(url), url + "/status");
         var lastAudit = await factory.MaxAuditIdAsync();
 
         var first = await jonas.PostWithTokenAsync(url + "/status", jonasToken, jonasFields.Set("Status", "Shipped"));
@@ -206,14 +206,14 @@ public sealed class ItemChangeTests(AlignmentHubFactory factory) : IClassFixture
         // a waits for b: found by part of its title, chosen from the results.
         var search = await tom.GetAsync(ItemTestData.ItemUrl(a) + "?find=" + Uri.EscapeDataString(bTitle[..^3].ToUpperInvariant()));
         Assert.Equal(bTitle, search.Document.QuerySelector(".item-candidates li .fw-semibold")?.TextContent.Trim());
-        var (token, fields) = ItemTestData.FormOf(search, ItemTestData.ItemUrl(a) + "/dependencies");
+        var (token, fields) = HtmlForms.FormOf(search, ItemTestData.ItemUrl(a) + "/dependencies");
         Assert.Equal(b.Invariant(), fields.Single(f => f.Key == "BlockerId").Value);
         Assert.Equal(HttpStatusCode.Redirect, (await tom.PostWithTokenAsync(ItemTestData.ItemUrl(a) + "/dependencies", token, fields)).StatusCode);
 
         // b waits for c: found by its number.
         var byNumber = await tom.GetAsync(ItemTestData.ItemUrl(b) + "?find=%23" + c.Invariant());
         Assert.Equal(HttpStatusCode.Redirect, (await tom.PostWithTokenAsync(ItemTestData.ItemUrl(b) + "/dependencies", token,
-            ItemTestData.FormOf(byNumber, ItemTestData.ItemUrl(b) + "/dependencies").Fields)).StatusCode);
+            HtmlForms.FormOf(byNumber, ItemTestData.ItemUrl(b) + "/dependencies").Fields)).StatusCode);
         Assert.Equal([b], (await factory.ItemAsync(a)).Dependencies.Select(d => d.BlockerId));
         var bPage = await tom.GetAsync(ItemTestData.ItemUrl(b));
         Assert.Contains(await TitleAsync(a), bPage.Document.QuerySelector("[data-blocks]")!.TextContent, StringComparison.Ordinal);
@@ -341,7 +341,7 @@ public sealed class ItemChangeTests(AlignmentHubFactory factory) : IClassFixture
         var id = await factory.ArrangeItemAsync("Onboarding", Demo.UniqueTitle("Evidence kept"));
         var url = ItemTestData.ItemUrl(id);
         using var tom = await TestClient.SignedInAsync(factory, ItemTestData.Tom);
-        var (token, fields) = ItemTestData.FormOf(await tom.GetAsync(url), url + "/evidence");
+        var (token, fields) = HtmlForms.FormOf(await tom.GetAsync(url), url + "/evidence");
         var lastAudit = await factory.MaxAuditIdAsync();
 
         var add = await tom.PostWithTokenAsync(url + "/evidence", token,
@@ -392,7 +392,7 @@ public sealed class ItemChangeTests(AlignmentHubFactory factory) : IClassFixture
         Assert.Contains($"Archive “{title}”?", confirm.Document.QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
         Assert.Contains(kr.Title, confirm.Document.QuerySelector("[data-why-chain]")!.TextContent, StringComparison.Ordinal);
         Assert.Equal(lastAudit, await factory.MaxAuditIdAsync()); // asking changes nothing
-        var (token, fields) = ItemTestData.FormOf(confirm, url + "/archive");
+        var (token, fields) = HtmlForms.FormOf(confirm, url + "/archive");
 
         var archive = await tom.PostWithTokenAsync(url + "/archive", token, fields);
 
@@ -413,7 +413,7 @@ public sealed class ItemChangeTests(AlignmentHubFactory factory) : IClassFixture
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
         Assert.Contains("This item is archived, so it cannot be changed. Restore it first.", refused.Text, StringComparison.Ordinal);
 
-        var (restoreToken, restoreFields) = ItemTestData.FormOf(page, url + "/restore");
+        var (restoreToken, restoreFields) = HtmlForms.FormOf(page, url + "/restore");
         Assert.Equal(HttpStatusCode.Redirect, (await tom.PostWithTokenAsync(url + "/restore", restoreToken, restoreFields)).StatusCode);
         Assert.Null((await factory.ItemAsync(id)).ArchivedAt);
         Assert.Contains(title, await GoalItemsAsync(tom, goal.Id));
@@ -427,8 +427,8 @@ public sealed class ItemChangeTests(AlignmentHubFactory factory) : IClassFixture
         var id = await factory.ArrangeItemAsync("Onboarding", Demo.UniqueTitle("Archive race"));
         var url = ItemTestData.ItemUrl(id);
         using var tom = await TestClient.SignedInAsync(factory, ItemTestData.Tom);
-        var (token, fields) = ItemTestData.FormOf(await tom.GetAsync(url + "/archive"), url + "/archive");
-        var (statusToken, statusFields) = ItemTestData.FormOf(await tom.GetAsync(url), url + "/status");
+        var (token, fields) = HtmlForms.FormOf(await tom.GetAsync(url + "/archive"), url + "/archive");
+        var (statusToken, statusFields) = HtmlForms.FormOf(await tom.GetAsync(url), url + "/status");
         Assert.Equal(HttpStatusCode.Redirect, (await tom.PostWithTokenAsync(url + "/status", statusToken, statusFields.Set("Status", "InProgress"))).StatusCode);
         var before = await factory.RoadmapFingerprintAsync();
 

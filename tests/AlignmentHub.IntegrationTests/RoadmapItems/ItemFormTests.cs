@@ -24,7 +24,7 @@ public sealed class ItemFormTests(AlignmentHubFactory factory) : IClassFixture<A
         var lastAudit = await factory.MaxAuditIdAsync();
 
         var save = await client.PostFormAsync(ItemTestData.NewUrl, ItemTestData.NewUrl, ItemTestData.ValidFields(title, onboarding)
-            .Set("Why", $"kr:{kr.Id}").Set("OwnerId", jonas).Set("TargetPeriodKey", ItemTestData.CurrentKey).Set("Horizon", "Now").Set("RiceImpact", "0.5")
+            .Set("Why", $"kr:{kr.Id}").Set("OwnerId", jonas).Set("TargetPeriodKey", Demo.CurrentPeriodKey).Set("Horizon", "Now").Set("RiceImpact", "0.5")
             .Set("ExternalKey", "BCN-999"));
 
         Assert.Equal(HttpStatusCode.Redirect, save.StatusCode);
@@ -36,7 +36,7 @@ public sealed class ItemFormTests(AlignmentHubFactory factory) : IClassFixture<A
         Assert.Equal(jonas, item.OwnerId);
         Assert.Equal(RoadmapItemStatus.Planned, item.Status);
         Assert.Equal(RoadmapHorizon.Now, item.Horizon);
-        Assert.Equal(ItemTestData.CurrentKey, item.TargetPeriodKey);
+        Assert.Equal(Demo.CurrentPeriodKey, item.TargetPeriodKey);
         Assert.Equal(5m, item.Effort);
         Assert.Equal(900, item.RiceReach);
         Assert.Equal(0.5m, item.RiceImpact);
@@ -57,9 +57,9 @@ public sealed class ItemFormTests(AlignmentHubFactory factory) : IClassFixture<A
         var page = await client.GetAsync(ItemTestData.ItemUrl(item.Id));
         Assert.Contains($"“{title}” added to the roadmap.", page.Text, StringComparison.Ordinal);
         Assert.Null(page.Document.QuerySelector("[data-item-orphan]"));
-        var chain = ItemTestData.Normalise(page.Document.QuerySelector("[data-why-chain='active']")!.TextContent);
+        var chain = TestText.Normalise(page.Document.QuerySelector("[data-why-chain='active']")!.TextContent);
         Assert.Contains("Guided import from Zendesk launched", chain, StringComparison.Ordinal);
-        Assert.Contains("RICE = reach × impact × confidence ÷ effort = 900 × 0.5 × 80 % ÷ 5 pts = 72.", ItemTestData.Normalise(page.Text), StringComparison.Ordinal);
+        Assert.Contains("RICE = reach × impact × confidence ÷ effort = 900 × 0.5 × 80 % ÷ 5 pts = 72.", TestText.Normalise(page.Text), StringComparison.Ordinal);
         Assert.Equal("72", page.Document.QuerySelector("[data-rice-score]")!.TextContent.Trim());
     }
 
@@ -196,7 +196,7 @@ public sealed class ItemFormTests(AlignmentHubFactory factory) : IClassFixture<A
         using var client = await TestClient.SignedInAsync(factory, ItemTestData.Tom);
         var before = await factory.RoadmapFingerprintAsync();
         var fields = ItemTestData.ValidFields(Demo.UniqueTitle("Scheduled"), await factory.TeamIdAsync("Onboarding"))
-            .Set("StartDate", start).Set("EndDate", end).Set("TargetPeriodKey", quarter == "{current}" ? ItemTestData.CurrentKey : quarter);
+            .Set("StartDate", start).Set("EndDate", end).Set("TargetPeriodKey", quarter == "{current}" ? Demo.CurrentPeriodKey : quarter);
 
         var page = await client.PostFormAsync(ItemTestData.NewUrl, ItemTestData.NewUrl, fields);
 
@@ -234,7 +234,7 @@ public sealed class ItemFormTests(AlignmentHubFactory factory) : IClassFixture<A
     {
         var id = await factory.ArrangeItemAsync("Onboarding", Demo.UniqueTitle("To edit"));
         using var client = await TestClient.SignedInAsync(factory, ItemTestData.Tom);
-        var (token, fields) = ItemTestData.FormOf(await client.GetAsync(ItemTestData.ItemUrl(id) + "/edit"), ItemTestData.ItemUrl(id) + "/edit");
+        var (token, fields) = HtmlForms.FormOf(await client.GetAsync(ItemTestData.ItemUrl(id) + "/edit"), ItemTestData.ItemUrl(id) + "/edit");
         var title = Demo.UniqueTitle("Edited");
         var tom = await factory.UserIdAsync(ItemTestData.Tom);
         fields.Set("Title", title).Set("Description", "New description").Set("Kind", "Initiative").Set("OwnerId", tom).Set("Status", "InProgress")
@@ -266,8 +266,8 @@ public sealed class ItemFormTests(AlignmentHubFactory factory) : IClassFixture<A
         var url = ItemTestData.ItemUrl(id) + "/edit";
         using var tom = await TestClient.SignedInAsync(factory, ItemTestData.Tom);
         using var jonas = await TestClient.SignedInAsync(factory, ItemTestData.Jonas);
-        var (tomToken, tomFields) = ItemTestData.FormOf(await tom.GetAsync(url), url);
-        var (jonasToken, jonasFields) = ItemTestData.FormOf(await jonas.GetAsync(url), url);
+        var (tomToken, tomFields) = HtmlForms.FormOf(await tom.GetAsync(url), url);
+        var (jonasToken, jonasFields) = HtmlForms.FormOf(await jonas.GetAsync(url), url);
         var theirs = Demo.UniqueTitle("Jonas's title");
         Assert.Equal(HttpStatusCode.Redirect, (await jonas.PostWithTokenAsync(url, jonasToken, jonasFields.Set("Title", theirs).Set("Effort", "13"))).StatusCode);
         var afterJonas = await factory.RoadmapFingerprintAsync();
@@ -286,7 +286,7 @@ public sealed class ItemFormTests(AlignmentHubFactory factory) : IClassFixture<A
         Assert.Equal(theirs, (await factory.ItemAsync(id)).Title);
 
         // The form now carries the stored version: saving again is a deliberate overwrite.
-        var (againToken, againFields) = ItemTestData.FormOf(conflict, url);
+        var (againToken, againFields) = HtmlForms.FormOf(conflict, url);
         Assert.Equal(HttpStatusCode.Redirect, (await tom.PostWithTokenAsync(url, againToken, againFields)).StatusCode);
         Assert.Equal((mine, 2m), ((await factory.ItemAsync(id)).Title, (await factory.ItemAsync(id)).Effort));
     }

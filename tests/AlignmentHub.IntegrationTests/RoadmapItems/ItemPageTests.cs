@@ -1,14 +1,8 @@
-using System.Collections.Concurrent;
-using System.Data.Common;
 using System.Net;
 using AlignmentHub.Domain.Roadmap;
 using AlignmentHub.Domain.Strategy;
-using AlignmentHub.Infrastructure.Persistence;
 using AlignmentHub.IntegrationTests.Support;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AlignmentHub.IntegrationTests.RoadmapItems;
 
@@ -194,8 +188,8 @@ public sealed class ItemPageTests(AlignmentHubFactory factory) : IClassFixture<A
         Assert.DoesNotContain("Legacy wizard clean-up", listed); // dropped
         Assert.DoesNotContain("Partner app sandbox", listed);
         var mine = page.Document.QuerySelectorAll("[data-goal-items] li").Single(li => li.QuerySelector("a")!.TextContent.Trim() == title);
-        Assert.Contains($"3 pts · via key result “{kr.Title}”", ItemTestData.Normalise(mine.TextContent), StringComparison.Ordinal);
-        Assert.Contains($"{expected.Count} active items reach this goal", ItemTestData.Normalise(page.Document.QuerySelector("[data-goal-item-summary]")!.TextContent), StringComparison.Ordinal);
+        Assert.Contains($"3 pts · via key result “{kr.Title}”", TestText.Normalise(mine.TextContent), StringComparison.Ordinal);
+        Assert.Contains($"{expected.Count} active items reach this goal", TestText.Normalise(page.Document.QuerySelector("[data-goal-item-summary]")!.TextContent), StringComparison.Ordinal);
         Assert.Contains("Onboarding", page.Document.QuerySelectorAll(".served-group-title").Select(t => t.ChildNodes[0].TextContent.Trim()));
 
         var byHorizon = await client.GetAsync($"/products/1/goals/{goal.Id}?group=horizon");
@@ -274,9 +268,8 @@ public sealed class ItemPageTests(AlignmentHubFactory factory) : IClassFixture<A
     public async Task The_item_goal_and_objective_pages_read_the_database_in_a_constant_number_of_queries()
     {
         var counter = new QueryCounter();
-        using var counted = factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.ConfigureDbContext<AppDbContext>(o => o.AddInterceptors(counter))));
-        using var client = new TestClient(counted.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
-        Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync(Demo.Admin)).StatusCode);
+        using var counted = factory.WithDbContextInterceptor(counter);
+        using var client = await TestClient.SignedInAsync(counted, Demo.Admin);
         var plain = await factory.ArrangeItemAsync("Growth", Demo.UniqueTitle("Plain"));
         var krs = (await factory.ObjectiveAsync("Make the first week effortless")).KeyResults.ToList();
         var rich = await factory.ArrangeItemAsync("Onboarding", Demo.UniqueTitle("Rich"), krs.Select(k => (LinkTargetType.KeyResult, k.Id)).ToArray());
@@ -293,10 +286,8 @@ public sealed class ItemPageTests(AlignmentHubFactory factory) : IClassFixture<A
 
         async Task<int> CountAsync(string url)
         {
-            await client.GetAsync(url); // warm-up
-            counter.Reset();
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(url)).StatusCode);
-            return counter.Count;
+            await counter.MeasureGetAsync(client, url);
+            return counter.FeatureCount;
         }
 
         Assert.Equal(await CountAsync(ItemTestData.ItemUrl(plain)), await CountAsync(ItemTestData.ItemUrl(rich)));
@@ -339,19 +330,4 @@ public sealed class ItemPageTests(AlignmentHubFactory factory) : IClassFixture<A
 
         return items.Where(i => links.Any(l => l.RoadmapItemId == i.Id && Reaches(l))).Select(i => i.Title).ToList();
     });
-
-    private sealed class QueryCounter : DbCommandInterceptor
-    {
-        private readonly ConcurrentQueue<string> commands = new();
-
-        public int Count => commands.Count;
-
-        public void Reset() => commands.Clear();
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            commands.Enqueue(command.CommandText);
-            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
-        }
-    }
 }

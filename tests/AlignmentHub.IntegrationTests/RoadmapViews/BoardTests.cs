@@ -3,6 +3,7 @@ using System.Net;
 using AlignmentHub.Domain.Roadmap;
 using AlignmentHub.IntegrationTests.Support;
 using static AlignmentHub.IntegrationTests.RoadmapViews.RoadmapData;
+using static AlignmentHub.IntegrationTests.Support.TestText;
 
 namespace AlignmentHub.IntegrationTests.RoadmapViews;
 
@@ -116,7 +117,7 @@ public sealed class BoardTests(AlignmentHubFactory factory) : IClassFixture<Alig
     public async Task The_team_filter_shows_one_team_and_its_totals()
     {
         using var client = await TestClient.SignedInAsync(factory, Demo.Executive);
-        var platform = await TeamIdAsync(factory, "Platform");
+        var platform = await factory.TeamIdAsync("Platform");
         var items = (await ItemsAsync(factory)).Where(i => i.TeamId == platform).ToList();
 
         var page = await client.GetAsync($"/roadmap?team={platform}");
@@ -136,7 +137,7 @@ public sealed class BoardTests(AlignmentHubFactory factory) : IClassFixture<Alig
     public async Task A_team_member_starts_on_their_own_team_with_all_teams_one_click_away()
     {
         using var client = await TestClient.SignedInAsync(factory, Demo.Member);
-        var onboarding = await TeamIdAsync(factory, "Onboarding");
+        var onboarding = await factory.TeamIdAsync("Onboarding");
         var items = await ItemsAsync(factory);
 
         var mine = await client.GetAsync("/roadmap");
@@ -157,7 +158,7 @@ public sealed class BoardTests(AlignmentHubFactory factory) : IClassFixture<Alig
     [Fact]
     public async Task Move_controls_appear_only_on_cards_the_user_may_change()
     {
-        var onboarding = await TeamIdAsync(factory, "Onboarding");
+        var onboarding = await factory.TeamIdAsync("Onboarding");
         var teams = await TeamNamesAsync(factory);
 
         using (var exec = await TestClient.SignedInAsync(factory, Demo.Executive))

@@ -4,6 +4,7 @@ using AlignmentHub.Domain.Roadmap;
 using AlignmentHub.IntegrationTests.Support;
 using Xunit.Abstractions;
 using static AlignmentHub.IntegrationTests.RoadmapViews.RoadmapData;
+using static AlignmentHub.IntegrationTests.Support.TestText;
 
 namespace AlignmentHub.IntegrationTests.RoadmapViews;
 
@@ -25,11 +26,8 @@ public sealed class LargeDataTests(LargeRoadmapFactory factory, ITestOutputHelpe
 
         async Task<int> CountAsync(string url)
         {
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(url)).StatusCode); // warm-up: first-request work is not what is measured
-            factory.Counter.Reset();
-            var page = await client.GetAsync(url);
-            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-            var count = factory.Counter.Count;
+            await factory.Counter.MeasureGetAsync(client, url);
+            var count = factory.Counter.FeatureCount;
             output.WriteLine($"{count,2} queries  {url}");
             return count;
         }

@@ -6,6 +6,7 @@ using AlignmentHub.IntegrationTests.Support;
 using AngleSharp.Html.Dom;
 using Microsoft.EntityFrameworkCore;
 using static AlignmentHub.IntegrationTests.RoadmapViews.RoadmapData;
+using static AlignmentHub.IntegrationTests.Support.TestText;
 
 namespace AlignmentHub.IntegrationTests.RoadmapViews;
 
@@ -65,7 +66,7 @@ public sealed class ListTests(AlignmentHubFactory factory) : IClassFixture<Align
     public async Task The_team_filter_lists_that_teams_items(string team)
     {
         using var client = await TestClient.SignedInAsync(factory, Demo.Admin);
-        var teamId = await TeamIdAsync(factory, team);
+        var teamId = await factory.TeamIdAsync(team);
         var expected = (await ItemsAsync(factory)).Where(i => i.ArchivedAt is null && i.TeamId == teamId).Select(i => i.Id).Order().ToList();
 
         var page = await client.GetAsync($"/roadmap/list?team={teamId}");
@@ -166,7 +167,7 @@ public sealed class ListTests(AlignmentHubFactory factory) : IClassFixture<Align
     public async Task Filters_combine_and_the_form_keeps_their_values()
     {
         using var client = await TestClient.SignedInAsync(factory, Demo.Admin);
-        var growth = await TeamIdAsync(factory, "Growth");
+        var growth = await factory.TeamIdAsync("Growth");
         var expected = (await ItemsAsync(factory))
             .Where(i => i.ArchivedAt is null && i.TeamId == growth && i.Horizon == RoadmapHorizon.Now && i.Status == RoadmapItemStatus.Planned)
             .OrderByDescending(i => i.Effort).ThenBy(i => i.Id).Select(i => i.Id).ToList();
@@ -306,7 +307,7 @@ public sealed class ListTests(AlignmentHubFactory factory) : IClassFixture<Align
     public async Task When_nothing_matches_the_list_says_what_to_do()
     {
         using var client = await TestClient.SignedInAsync(factory, Demo.Admin);
-        var insights = await TeamIdAsync(factory, "Insights");
+        var insights = await factory.TeamIdAsync("Insights");
 
         var page = await client.GetAsync($"/roadmap/list?team={insights}&status=Dropped");
 

@@ -29,7 +29,7 @@ public sealed class MoveTests(AlignmentHubFactory factory) : IClassFixture<Align
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal($"/roadmap?product=1&team=all#item-{item.Id}", response.Location);
-        var moved = await ItemAsync(factory, item.Id);
+        var moved = await factory.ItemAsync(item.Id);
         Assert.Equal(RoadmapHorizon.Now, moved.Horizon);
         Assert.Equal(item.Version + 1, moved.Version);
         Assert.InRange(moved.BoardPosition, now[0].BoardPosition + 1, now[1].BoardPosition - 1);
@@ -157,7 +157,7 @@ public sealed class MoveTests(AlignmentHubFactory factory) : IClassFixture<Align
     public async Task In_a_team_view_a_card_lands_next_to_its_neighbour_in_the_whole_column()
     {
         using var client = await TestClient.SignedInAsync(factory, Demo.Admin);
-        var platform = await TeamIdAsync(factory, "Platform");
+        var platform = await factory.TeamIdAsync("Platform");
         var items = await ItemsAsync(factory);
         var mine = Column(items.Where(i => i.TeamId == platform), RoadmapHorizon.Now);
         Assert.True(mine.Count >= 3);
@@ -184,13 +184,13 @@ public sealed class MoveTests(AlignmentHubFactory factory) : IClassFixture<Align
 
         // The PM moves it first; the admin's board still has the old version.
         Assert.Equal(HttpStatusCode.Redirect, (await MoveAsync(pm, item.Id, "Now", null, item.Version)).StatusCode);
-        var fingerprint = await FingerprintAsync(factory);
+        var fingerprint = await factory.RoadmapFingerprintAsync();
 
         var response = await MoveAsync(admin, item.Id, "Next", next[0].Id, item.Version);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/roadmap?product=1&team=all", response.Location); // to the top, where the warning is
-        Assert.Equal(fingerprint, await FingerprintAsync(factory));
+        Assert.Equal(fingerprint, await factory.RoadmapFingerprintAsync());
         var page = await admin.GetAsync(response.Location!);
         var flash = page.Document.QuerySelector("main .alert-warning[role='status']")!.TextContent;
         Assert.Contains($"Priya Shah moved or changed “{item.Title}” after you opened the board", flash, StringComparison.Ordinal);
@@ -202,7 +202,7 @@ public sealed class MoveTests(AlignmentHubFactory factory) : IClassFixture<Align
         Assert.Equal(HttpStatusCode.Conflict, json.Status);
         Assert.False(json.Body.GetProperty("ok").GetBoolean());
         Assert.Contains("Nothing was moved", json.Body.GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.Equal(fingerprint, await FingerprintAsync(factory));
+        Assert.Equal(fingerprint, await factory.RoadmapFingerprintAsync());
     }
 
     [Fact]
@@ -212,12 +212,12 @@ public sealed class MoveTests(AlignmentHubFactory factory) : IClassFixture<Align
         var items = await ItemsAsync(factory);
         var item = Column(items, RoadmapHorizon.Later)[0];
         var elsewhere = Column(items, RoadmapHorizon.Next)[0];
-        var fingerprint = await FingerprintAsync(factory);
+        var fingerprint = await factory.RoadmapFingerprintAsync();
 
         var response = await MoveAsync(client, item.Id, "Later", elsewhere.Id, item.Version);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal(fingerprint, await FingerprintAsync(factory));
+        Assert.Equal(fingerprint, await factory.RoadmapFingerprintAsync());
         var page = await client.GetAsync(response.Location!);
         Assert.Contains($"“{elsewhere.Title}” is no longer in Later. Nothing was moved", page.Document.QuerySelector("main .alert-warning")!.TextContent, StringComparison.Ordinal);
     }
@@ -227,13 +227,13 @@ public sealed class MoveTests(AlignmentHubFactory factory) : IClassFixture<Align
     {
         using var client = await TestClient.SignedInAsync(factory, Demo.Admin);
         var column = Column(await ItemsAsync(factory), RoadmapHorizon.Next);
-        var fingerprint = await FingerprintAsync(factory);
+        var fingerprint = await factory.RoadmapFingerprintAsync();
 
         var response = await MoveJsonAsync(client, column[0].Id, "Next", column[1].Id, column[0].Version);
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.Equal($"“{column[0].Title}” is already there.", response.Body.GetProperty("message").GetString());
-        Assert.Equal(fingerprint, await FingerprintAsync(factory));
+        Assert.Equal(fingerprint, await factory.RoadmapFingerprintAsync());
     }
 
     [Fact]
@@ -263,27 +263,27 @@ public sealed class MoveTests(AlignmentHubFactory factory) : IClassFixture<Align
     {
         using var client = await TestClient.SignedInAsync(factory, email);
         var item = await ItemAsync(factory, title);
-        var fingerprint = await FingerprintAsync(factory);
+        var fingerprint = await factory.RoadmapFingerprintAsync();
 
         var response = await MoveAsync(client, item.Id, "Later", null, item.Version);
         var json = await MoveJsonAsync(client, item.Id, "Later", null, item.Version);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, json.Status);
-        Assert.Equal(fingerprint, await FingerprintAsync(factory));
+        Assert.Equal(fingerprint, await factory.RoadmapFingerprintAsync());
     }
 
     [Fact]
     public async Task A_team_member_moves_their_own_teams_items()
     {
         using var client = await TestClient.SignedInAsync(factory, Demo.Member);
-        var onboarding = await TeamIdAsync(factory, "Onboarding");
+        var onboarding = await factory.TeamIdAsync("Onboarding");
         var item = Column((await ItemsAsync(factory)).Where(i => i.TeamId == onboarding), RoadmapHorizon.Later)[0];
 
         var response = await MoveAsync(client, item.Id, "Next", null, item.Version, $"product=1&team={onboarding}");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal(RoadmapHorizon.Next, (await ItemAsync(factory, item.Id)).Horizon);
+        Assert.Equal(RoadmapHorizon.Next, (await factory.ItemAsync(item.Id)).Horizon);
     }
 
     [Theory]
@@ -292,12 +292,12 @@ public sealed class MoveTests(AlignmentHubFactory factory) : IClassFixture<Align
     public async Task Moving_an_unknown_item_answers_404(int id)
     {
         using var client = await TestClient.SignedInAsync(factory, Demo.Admin);
-        var fingerprint = await FingerprintAsync(factory);
+        var fingerprint = await factory.RoadmapFingerprintAsync();
 
         var response = await MoveAsync(client, id, "Now", null, 0);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal(fingerprint, await FingerprintAsync(factory));
+        Assert.Equal(fingerprint, await factory.RoadmapFingerprintAsync());
     }
 
     [Theory]
@@ -312,7 +312,7 @@ public sealed class MoveTests(AlignmentHubFactory factory) : IClassFixture<Align
     {
         using var client = await TestClient.SignedInAsync(factory, Demo.Admin);
         var item = Column(await ItemsAsync(factory), RoadmapHorizon.Now)[0];
-        var fingerprint = await FingerprintAsync(factory);
+        var fingerprint = await factory.RoadmapFingerprintAsync();
         var fields = new Dictionary<string, string>
         {
             ["Horizon"] = "Next", ["BeforeItemId"] = string.Empty, ["Version"] = item.Version.ToString(CultureInfo.InvariantCulture), ["returnQuery"] = AllTeams,
@@ -324,7 +324,7 @@ public sealed class MoveTests(AlignmentHubFactory factory) : IClassFixture<Align
         Assert.Equal(HttpStatusCode.UnprocessableEntity, page.StatusCode);
         Assert.Equal($"Nothing was moved: {message}", page.Document.QuerySelector("main .alert-danger")!.TextContent.Trim());
         Assert.Equal(3, page.Document.QuerySelectorAll("section[data-column]").Length); // the board again
-        Assert.Equal(fingerprint, await FingerprintAsync(factory));
+        Assert.Equal(fingerprint, await factory.RoadmapFingerprintAsync());
     }
 
     [Fact]
@@ -332,7 +332,7 @@ public sealed class MoveTests(AlignmentHubFactory factory) : IClassFixture<Align
     {
         using var client = await TestClient.SignedInAsync(factory, Demo.Admin);
         var dropped = await ItemAsync(factory, "Legacy wizard clean-up");
-        var fingerprint = await FingerprintAsync(factory);
+        var fingerprint = await factory.RoadmapFingerprintAsync();
 
         var page = await client.PostFormAsync($"/roadmap/items/{dropped.Id}/move", "/roadmap", new Dictionary<string, string>
         {
@@ -341,7 +341,7 @@ public sealed class MoveTests(AlignmentHubFactory factory) : IClassFixture<Align
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, page.StatusCode);
         Assert.Contains("“Legacy wizard clean-up” is dropped, so it is not on the board.", page.Text, StringComparison.Ordinal);
-        Assert.Equal(fingerprint, await FingerprintAsync(factory));
+        Assert.Equal(fingerprint, await factory.RoadmapFingerprintAsync());
     }
 
     [Theory]
@@ -365,7 +365,7 @@ public sealed class MoveTests(AlignmentHubFactory factory) : IClassFixture<Align
     {
         using var client = await TestClient.SignedInAsync(factory, Demo.Admin);
         var item = Column(await ItemsAsync(factory), RoadmapHorizon.Later)[0];
-        var fingerprint = await FingerprintAsync(factory);
+        var fingerprint = await factory.RoadmapFingerprintAsync();
 
         var response = await client.PostRawAsync($"/roadmap/items/{item.Id}/move", new Dictionary<string, string>
         {
@@ -373,7 +373,7 @@ public sealed class MoveTests(AlignmentHubFactory factory) : IClassFixture<Align
         });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(fingerprint, await FingerprintAsync(factory));
+        Assert.Equal(fingerprint, await factory.RoadmapFingerprintAsync());
     }
 
     private static async Task<Page> MoveAsync(TestClient client, int itemId, string horizon, int? beforeId, long version, string returnQuery = AllTeams) =>

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Data.Common;
 using AlignmentHub.Domain.Alignment;
 using AlignmentHub.Domain.Roadmap;
 using AlignmentHub.Infrastructure.Persistence;
@@ -7,9 +5,7 @@ using AlignmentHub.IntegrationTests.Support;
 using AlignmentHub.Web.Infrastructure.Alignment;
 using AlignmentHub.Web.Infrastructure.Startup;
 using AngleSharp.Dom;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AlignmentHub.IntegrationTests.RoadmapViews;
@@ -33,12 +29,6 @@ internal static class RoadmapData
 
     public static Task<RoadmapItem> ItemAsync(AlignmentHubFactory factory, string title) =>
         factory.QueryAsync(db => db.RoadmapItems.AsNoTracking().SingleAsync(i => i.Title == title && i.ProductId == Demo.ProductId));
-
-    public static Task<RoadmapItem> ItemAsync(AlignmentHubFactory factory, int id) =>
-        factory.QueryAsync(db => db.RoadmapItems.AsNoTracking().SingleAsync(i => i.Id == id));
-
-    public static Task<int> TeamIdAsync(AlignmentHubFactory factory, string name) =>
-        factory.QueryAsync(db => db.Teams.Where(t => t.Name == name).Select(t => t.Id).SingleAsync());
 
     public static Task<Dictionary<int, string>> TeamNamesAsync(AlignmentHubFactory factory) =>
         factory.QueryAsync(db => db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name));
@@ -65,10 +55,6 @@ internal static class RoadmapData
         await db.SaveChangesAsync();
     }
 
-    /// <summary>Everything a move could change, for every item of the product: proof that a refused move changed nothing.</summary>
-    public static async Task<string> FingerprintAsync(AlignmentHubFactory factory, int productId = Demo.ProductId) =>
-        string.Join("|", (await ItemsAsync(factory, productId)).Select(i => $"{i.Id}:{i.Horizon}:{i.BoardPosition}:{i.Version}:{i.Status}"));
-
     public static IElement ColumnOf(Page page, RoadmapHorizon horizon) =>
         page.Document.QuerySelector($"section[data-column='{horizon}']") ?? throw new InvalidOperationException($"No {horizon} column on the page.");
 
@@ -89,45 +75,16 @@ internal static class RoadmapData
 
     public static string Notices(Page page) =>
         string.Join(" ", page.Document.QuerySelectorAll("main .alert-warning").Select(a => a.TextContent.Trim()));
-
-    public static string Normalise(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-}
-
-/// <summary>Counts the SQL commands of a request, leaving out sign-in and session bookkeeping (not what is measured).</summary>
-public sealed class QueryCounter : DbCommandInterceptor
-{
-    private readonly ConcurrentQueue<string> commands = new();
-
-    public int Count => commands.Count(c => !c.Contains("UserSessions", StringComparison.Ordinal) && !c.Contains("AspNet", StringComparison.Ordinal)
-        && !c.Contains("DataProtectionKeys", StringComparison.Ordinal));
-
-    public IReadOnlyList<string> Commands => [.. commands];
-
-    public void Reset() => commands.Clear();
-
-    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-    {
-        commands.Enqueue(command.CommandText);
-        return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
-    }
-
-    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
-    {
-        commands.Enqueue(command.CommandText);
-        return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
-    }
 }
 
 /// <summary>
 /// The demo product plus a second, larger product from the real seed-large command (<see cref="Items"/> items with the
 /// large data set's shape: twenty teams, dates, dependencies), and a SQL command counter on every request.
 /// </summary>
-public sealed class LargeRoadmapFactory : AlignmentHubFactory, IAsyncLifetime
+public sealed class LargeRoadmapFactory : QueryCountingFactory, IAsyncLifetime
 {
     public const int Items = 900;
     public const string ProductName = "Zephyr large data";
-
-    public QueryCounter Counter { get; } = new();
 
     public int LargeProductId { get; private set; }
 
@@ -144,10 +101,4 @@ public sealed class LargeRoadmapFactory : AlignmentHubFactory, IAsyncLifetime
     }
 
     Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureServices(s => s.ConfigureDbContext<AppDbContext>(o => o.AddInterceptors(Counter)));
-    }
 }

@@ -4,6 +4,7 @@ using AlignmentHub.Domain.Roadmap;
 using AlignmentHub.IntegrationTests.Support;
 using Microsoft.EntityFrameworkCore;
 using static AlignmentHub.IntegrationTests.RoadmapViews.RoadmapData;
+using static AlignmentHub.IntegrationTests.Support.TestText;
 
 namespace AlignmentHub.IntegrationTests.RoadmapViews;
 
@@ -143,7 +144,7 @@ public sealed class TimelineTests(AlignmentHubFactory factory) : IClassFixture<A
     public async Task The_team_filter_shows_one_team_and_an_unknown_team_gets_a_notice()
     {
         using var client = await TestClient.SignedInAsync(factory, Demo.Member);
-        var platform = await TeamIdAsync(factory, "Platform");
+        var platform = await factory.TeamIdAsync("Platform");
 
         var page = await client.GetAsync($"/roadmap/timeline?team={platform}");
         var groups = page.Document.QuerySelectorAll("tr.timeline-team th").Select(th => th.FirstChild!.TextContent.Trim()).ToList();

@@ -39,7 +39,8 @@ public sealed class TestClient : IDisposable
 
     private static readonly HtmlParser Parser = new();
 
-    public TestClient(AlignmentHubFactory factory)
+    /// <summary>A client of <paramref name="factory"/>: an <see cref="AlignmentHubFactory"/>, or one derived from it with <c>WithWebHostBuilder</c>.</summary>
+    public TestClient(WebApplicationFactory<Program> factory)
         : this(factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }))
     {
     }
@@ -51,7 +52,7 @@ public sealed class TestClient : IDisposable
     /// <summary>The cookies the last successful sign-in set (name → value), for replay tests.</summary>
     public IReadOnlyDictionary<string, string> SignInCookies { get; private set; } = new Dictionary<string, string>();
 
-    public static async Task<TestClient> SignedInAsync(AlignmentHubFactory factory, string email)
+    public static async Task<TestClient> SignedInAsync(WebApplicationFactory<Program> factory, string email)
     {
         var client = new TestClient(factory);
         var response = await client.SignInAsync(email);
@@ -189,6 +190,29 @@ public static class HtmlForms
         foreach (var (name, value) in FieldsOf(form))
         {
             fields.TryAdd(name, value);
+        }
+
+        return fields;
+    }
+
+    /// <summary>The fields of the form posting to <paramref name="action"/> on <paramref name="page"/>, and apart from them its antiforgery token.</summary>
+    public static (string Token, List<KeyValuePair<string, string>> Fields) FormOf(Page page, string action)
+    {
+        var form = Form(page.Document, action);
+        return (form[TestClient.TokenField], form.Where(f => f.Key != TestClient.TokenField).ToList());
+    }
+
+    /// <summary>Sets <paramref name="name"/> to <paramref name="value"/> where the field is, or adds it at the end.</summary>
+    public static List<KeyValuePair<string, string>> Set(this List<KeyValuePair<string, string>> fields, string name, string value)
+    {
+        var index = fields.FindIndex(f => f.Key == name);
+        if (index < 0)
+        {
+            fields.Add(new(name, value));
+        }
+        else
+        {
+            fields[index] = new(name, value);
         }
 
         return fields;

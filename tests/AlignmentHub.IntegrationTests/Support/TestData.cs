@@ -1,4 +1,6 @@
 using AlignmentHub.Domain.Auditing;
+using AlignmentHub.Domain.Okrs;
+using AlignmentHub.Domain.Roadmap;
 using AlignmentHub.Domain.Strategy;
 using AlignmentHub.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -20,6 +22,9 @@ public static class Demo
     public static string DisplayName(string email) =>
         AlignmentHub.Web.Infrastructure.Startup.DemoDataSeeder.Users.Single(u => u.Email == email).Name;
 
+    /// <summary>The key of the quarter we are in ("2027-Q1"), as the app names periods.</summary>
+    public static string CurrentPeriodKey => Period.Containing(DateOnly.FromDateTime(DateTime.UtcNow)).Key;
+
     /// <summary>A title no other test uses.</summary>
     public static string UniqueTitle(string prefix) => $"{prefix} {Guid.NewGuid().ToString("N")[..8]}";
 }
@@ -33,6 +38,25 @@ public static class TestDatabase
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         return await query(db);
     }
+
+    public static Task<int> TeamIdAsync(this AlignmentHubFactory factory, string name) =>
+        factory.QueryAsync(db => db.Teams.Where(t => t.Name == name).Select(t => t.Id).SingleAsync());
+
+    public static Task<string> UserIdAsync(this AlignmentHubFactory factory, string email) =>
+        factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
+
+    public static Task<KeyResult> KeyResultAsync(this AlignmentHubFactory factory, string title) =>
+        factory.QueryAsync(db => db.KeyResults.AsNoTracking().SingleAsync(k => k.Title == title));
+
+    public static Task<int> KeyResultIdAsync(this AlignmentHubFactory factory, string title) =>
+        factory.QueryAsync(db => db.KeyResults.Where(k => k.Title == title).Select(k => k.Id).SingleAsync());
+
+    public static Task<int> ItemIdAsync(this AlignmentHubFactory factory, string title) =>
+        factory.QueryAsync(db => db.RoadmapItems.Where(i => i.Title == title).Select(i => i.Id).SingleAsync());
+
+    /// <summary>A roadmap item with its links, dependencies and evidence.</summary>
+    public static Task<RoadmapItem> ItemAsync(this AlignmentHubFactory factory, int id) =>
+        factory.QueryAsync(db => db.RoadmapItems.AsNoTracking().Include(i => i.Links).Include(i => i.Dependencies).Include(i => i.Evidence).SingleAsync(i => i.Id == id));
 
     public static Task<List<Goal>> GoalsAsync(this AlignmentHubFactory factory, int productId = Demo.ProductId) =>
         factory.QueryAsync(db => db.Goals.AsNoTracking().Where(g => g.ProductId == productId).OrderBy(g => g.Id).ToListAsync());
