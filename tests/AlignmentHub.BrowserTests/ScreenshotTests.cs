@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using AlignmentHub.BrowserTests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -6,7 +7,10 @@ namespace AlignmentHub.BrowserTests;
 
 /// <summary>
 /// Documents the main pages: with <c>ALIGNMENTHUB_SCREENSHOTS</c> set to a folder, saves full-page PNGs of each page
-/// at desktop (1280×800) and phone (390×844) size, e.g. <c>vision-desktop.png</c>. Without the variable it does nothing.
+/// at desktop (1280×800) and phone (390×844) size, e.g. <c>vision-desktop.png</c>: sign-in, home, vision, goals, then
+/// (as the product manager) the roadmap board, timeline and orphan list, one item's why, the alignment page and the
+/// impact check of retiring goal #5 (shown, never submitted), and (as the executive) the executive and a team dashboard.
+/// Without the variable it does nothing.
 /// Regenerate the docs images with: <c>ALIGNMENTHUB_SCREENSHOTS=$PWD/docs/images dotnet test tests/AlignmentHub.BrowserTests --filter Screenshots</c>.
 /// </summary>
 public sealed class ScreenshotTests
@@ -79,12 +83,104 @@ public sealed class ScreenshotTests
             await Expect(page.GetByText("Give the goal a title.")).ToBeVisibleAsync();
             await SaveAsync(page, folder, "goal-new-validation", suffix);
 
+            await SaveRoadmapAndAlignmentAsync(page, folder, suffix, productUrl);
+
             Assert.Empty(fixture.UnexpectedConsoleErrors(page));
             await page.Context.CloseAsync();
+
+            var executive = await fixture.NewSignedInPageAsync(BrowserFixture.Executive, viewport);
+            await SaveDashboardsAsync(executive, folder, suffix);
+            Assert.Empty(fixture.ConsoleErrors(executive));
+            await executive.Context.CloseAsync();
         }
     }
 
-    private static async Task SaveAsync(IPage page, string folder, string name, string suffix)
+    /// <summary>The roadmap views, one item's why, the alignment page and the impact check, as the product manager.</summary>
+    private static async Task SaveRoadmapAndAlignmentAsync(IPage page, string folder, string suffix, string productUrl)
+    {
+        await page.GotoAsync("/roadmap");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Roadmap", Exact = true, Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.Locator("section[data-column]")).ToHaveCountAsync(3);
+        await Expect(page.Locator("section[data-column='Now'] [data-card]").First).ToBeVisibleAsync();
+        await SaveAsync(page, folder, "roadmap", suffix);
+
+        // The keyboard / no-JavaScript way to move a card: its Move menu, opened.
+        var firstCard = page.Locator("section[data-column='Now'] [data-card]").First;
+        await firstCard.Locator("summary").ClickAsync();
+        await Expect(firstCard.GetByLabel("Move to")).ToBeVisibleAsync();
+        await firstCard.ScrollIntoViewIfNeededAsync();
+        await SaveAsync(page, folder, "roadmap-move", suffix, fullPage: false);
+
+        await page.GotoAsync("/roadmap/timeline");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Roadmap timeline", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.Locator("table.timeline tbody tr[data-item-id]").First).ToBeAttachedAsync();
+        await SaveAsync(page, folder, "timeline", suffix);
+
+        await page.GotoAsync("/roadmap/list?orphans=true");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Roadmap list", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("Orphans only")).ToBeCheckedAsync();
+        var rows = page.Locator("table.roadmap-list tbody tr");
+        Assert.True(await rows.CountAsync() > 0, "The demo data has orphans.");
+        await Expect(rows.Locator("td[data-why] .roadmap-flag-orphan")).ToHaveCountAsync(await rows.CountAsync());
+        await SaveAsync(page, folder, "list-orphans", suffix);
+
+        // An item linked to two key results of different objectives, one of them through a parent objective, and
+        // blocked by an item planned later (the demo's dependency conflict).
+        await page.GotoAsync("/roadmap?team=all");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Report builder v2", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Report builder v2", Level = 1 })).ToBeVisibleAsync();
+        var chains = page.Locator("#why [data-why-chain='active']");
+        await Expect(chains).ToHaveCountAsync(2);
+        await Expect(chains.First).ToContainTextAsync("Key result");
+        await Expect(page.Locator("[data-blocked-by] .item-conflict")).ToContainTextAsync("Planned too late");
+        await SaveAsync(page, folder, "item-why", suffix);
+
+        await page.GotoAsync("/alignment");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Alignment", Exact = true, Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Orphan queue" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#orphans li.orphan-row").First).ToBeVisibleAsync();
+        await Expect(page.Locator("#conflicts [data-conflict]").First).ToBeAttachedAsync();
+        await SaveAsync(page, folder, "alignment-overview", suffix);
+
+        // The impact check of retiring goal #5 ("Reduce cost to serve"): shown, never submitted.
+        await page.GotoAsync(productUrl + "/goals");
+        await page.GetByRole(AriaRole.List, new() { Name = "Active goals in rank order" }).GetByRole(AriaRole.Heading).Nth(4).GetByRole(AriaRole.Link).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Retire…" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Retire goal", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.Locator(".page-subtitle")).ToContainTextAsync("Reduce cost to serve");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Objectives that would lose their goal" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Roadmap items that would lose their reason" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Cancel" })).ToBeVisibleAsync();
+        await SaveAsync(page, folder, "impact-retire-goal", suffix);
+    }
+
+    /// <summary>The executive dashboard and one team's dashboard, as the executive.</summary>
+    private static async Task SaveDashboardsAsync(IPage page, string folder, string suffix)
+    {
+        await page.GotoAsync("/dashboards");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Executive dashboard", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-figure='score']")).ToHaveTextAsync(new Regex(@"^\d+(\.\d)?$"));
+        await Expect(page.Locator("table.dash-heat tbody tr").First).ToBeVisibleAsync();
+        await page.WaitForTimeoutAsync(400); // let the charts finish their first layout
+        await SaveAsync(page, folder, "dashboard-executive", suffix);
+
+        // The score's working, opened.
+        var score = page.Locator(".dash-score");
+        await score.GetByText("How was this calculated?").ClickAsync();
+        await Expect(score.Locator("table.dash-formula tbody tr")).ToHaveCountAsync(4);
+        await score.ScrollIntoViewIfNeededAsync();
+        await SaveAsync(page, folder, "dashboard-score", suffix, fullPage: false);
+
+        await page.Locator("table.dash-heat").GetByRole(AriaRole.Link, new() { Name = "Platform", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Platform team dashboard", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-figure='focus']")).ToContainTextAsync("goal");
+        await Expect(page.Locator("[data-horizon]")).ToHaveCountAsync(3);
+        await page.WaitForTimeoutAsync(400);
+        await SaveAsync(page, folder, "dashboard-team", suffix);
+    }
+
+    /// <param name="fullPage">False: only what is in the viewport (a detail scrolled into view).</param>
+    private static async Task SaveAsync(IPage page, string folder, string name, string suffix, bool fullPage = true)
     {
         await page.WaitForLoadStateAsync(LoadState.Load);
         await page.EvaluateAsync("() => document.fonts.ready");
@@ -94,10 +190,10 @@ public sealed class ScreenshotTests
         await page.ScreenshotAsync(new PageScreenshotOptions
         {
             Path = Path.Combine(folder, $"{name}-{suffix}.png"),
-            FullPage = true,
+            FullPage = fullPage,
             Animations = ScreenshotAnimations.Disabled,
             Caret = ScreenshotCaret.Hide,
-            Clip = height > MaxHeight ? new Clip { X = 0, Y = 0, Width = width, Height = MaxHeight } : null,
+            Clip = fullPage && height > MaxHeight ? new Clip { X = 0, Y = 0, Width = width, Height = MaxHeight } : null,
         });
     }
 }
