@@ -29,7 +29,7 @@ public static class DashboardText
         ("50 × coverage", $"{Points(f.AlignedEffort)} aligned ÷ {Points(f.TotalEffort)} of active items = {Percent(f.Coverage)}", Number(50m * f.Coverage)),
         ("20 × (1 − unsupported share)", $"{f.UnsupportedObjectivesAndKeyResults} of {f.ActiveObjectivesAndKeyResults} active objectives and key results have no active item = {Percent(f.UnsupportedShare)}", Number(20m * (1m - f.UnsupportedShare))),
         ("15 × freshness", $"{f.ActiveKeyResults - f.StaleKeyResults} of {f.ActiveKeyResults} active key results checked in within their cadence = {Percent(f.Freshness)}", Number(15m * f.Freshness)),
-        ("15 × priority fit", $"1 − {f.Inversions.Count} inversion{(f.Inversions.Count == 1 ? "" : "s")} ÷ {f.ComparedGoalPairs} pairs of ranked goals = {Percent(f.PriorityFit)}", Number(15m * f.PriorityFit)),
+        ("15 × priority fit", $"1 − ({f.Inversions.Count} inversion{(f.Inversions.Count == 1 ? "" : "s")} ÷ {f.ComparedGoalPairs} pairs of ranked goals) = {Percent(f.PriorityFit)}", Number(15m * f.PriorityFit)),
     ];
 
     /// <summary>A heat-map cell's shade: 0–5 by the share of the team's effort.</summary>

@@ -19,16 +19,17 @@
     grid: { color: COLORS.grid },
   });
 
-  const shorten = (label) => (label.length > 28 ? `${label.slice(0, 27)}…` : label);
+  // Long goal titles crowd a phone-width chart: the table beside it has them in full.
+  const shorten = (label, max) => (label.length > max ? `${label.slice(0, max - 1)}…` : label);
 
-  const build = (kind, data) => {
+  const build = (kind, data, canvas) => {
     switch (kind) {
       case 'effort':
       case 'focus':
         return {
           type: 'bar',
           data: {
-            labels: data.labels.map(shorten),
+            labels: data.labels.map((l) => shorten(l, canvas.clientWidth < 420 ? 16 : 28)),
             datasets: [{
               label: 'Share of aligned effort',
               data: data.share,
@@ -39,6 +40,7 @@
           options: {
             indexAxis: 'y',
             maintainAspectRatio: false,
+            layout: { padding: { left: 4, right: 8 } },
             animation: false,
             plugins: {
               legend: { display: false },
@@ -77,7 +79,7 @@
       return;
     }
 
-    const config = build(canvas.dataset.dashChart, data);
+    const config = build(canvas.dataset.dashChart, data, canvas);
     if (config) {
       // eslint-disable-next-line no-new
       new window.Chart(canvas, config);
