@@ -62,8 +62,9 @@ public sealed class DashboardQueryHandlers(AppDbContext db, AlignmentGraphLoader
         }).ToList();
 
         var attention = Attention(snapshot, snapshot.KeyResults, now, today);
-        var orphans = graph.Orphans().Select(o => Summary(snapshot, snapshot.ItemsById[o.Id], true))
-            .OrderByDescending(o => o.Effort).ThenBy(o => o.Title, StringComparer.CurrentCultureIgnoreCase).ToList();
+        // Whole-product scans are done once per snapshot, not once per request.
+        var orphans = snapshot.Memo("dashboard:orphans", s => s.Graph.Orphans().Select(o => Summary(s, s.ItemsById[o.Id], true))
+            .OrderByDescending(o => o.Effort).ThenBy(o => o.Title, StringComparer.CurrentCultureIgnoreCase).ToList());
 
         var reviews = await db.AlignmentReviews.AsNoTracking().Where(r => r.ProductId == snapshot.ProductId)
             .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)
@@ -80,7 +81,7 @@ public sealed class DashboardQueryHandlers(AppDbContext db, AlignmentGraphLoader
             (int)Math.Round(snapshot.Period.ElapsedShare(today) * 100m),
             figures,
             goals,
-            HeatMapOf(snapshot),
+            snapshot.Memo("dashboard:heat-map", HeatMapOf),
             attention.Take(ListLimit).ToList(),
             attention.Count,
             orphans.Take(ListLimit).ToList(),
@@ -112,7 +113,8 @@ public sealed class DashboardQueryHandlers(AppDbContext db, AlignmentGraphLoader
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var graph = snapshot.Graph;
-        var figures = AlignmentMetrics.Compute(graph, snapshot.StaleKeyResults(now), query.TeamId);
+        var stale = snapshot.StaleKeyResults(now);
+        var figures = snapshot.Memo($"team:{query.TeamId}:figures:{string.Join(',', stale.Order())}", s => AlignmentMetrics.Compute(s.Graph, stale, query.TeamId));
         var focus = figures.EffortByGoal.Where(g => g.Effort > 0m).OrderByDescending(g => g.Effort).ToList();
 
         var goalById = graph.Goals.ToDictionary(g => g.Id);
@@ -128,13 +130,16 @@ public sealed class DashboardQueryHandlers(AppDbContext db, AlignmentGraphLoader
             .OrderBy(o => o.GoalRank ?? int.MaxValue).ThenBy(o => o.Title, StringComparer.CurrentCultureIgnoreCase)
             .ToList();
 
-        var open = snapshot.Items.Where(i => i.TeamId == query.TeamId && i.IsOpen).ToList();
-        var horizons = Enum.GetValues<RoadmapHorizon>().Select(h =>
+        var horizons = snapshot.Memo($"team:{query.TeamId}:horizons", s =>
         {
-            var items = open.Where(i => i.Horizon == h).OrderBy(i => i.BoardPosition).ThenBy(i => i.Id)
-                .Select(i => Summary(snapshot, i, graph.Item(i.Id) is { Counts: true } node && !graph.IsAligned(node.Id))).ToList();
-            return new HorizonSummary(h, items.Count, items.Sum(i => i.Effort), items.Count(i => i.IsOrphan), items.Take(8).ToList());
-        }).ToList();
+            var open = s.Items.Where(i => i.TeamId == query.TeamId && i.IsOpen).ToList();
+            return Enum.GetValues<RoadmapHorizon>().Select(h =>
+            {
+                var items = open.Where(i => i.Horizon == h).OrderBy(i => i.BoardPosition).ThenBy(i => i.Id)
+                    .Select(i => Summary(s, i, s.Graph.Item(i.Id) is { Counts: true } node && !s.Graph.IsAligned(node.Id))).ToList();
+                return new HorizonSummary(h, items.Count, items.Sum(i => i.Effort), items.Count(i => i.IsOrphan), items.Take(8).ToList());
+            }).ToList();
+        });
 
         return new TeamDashboard(
             snapshot.ProductId,
