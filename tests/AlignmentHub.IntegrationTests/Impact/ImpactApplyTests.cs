@@ -187,6 +187,29 @@ public sealed class ImpactApplyTests
     }
 
     [Fact]
+    public async Task Dropping_keeps_shipped_items_shipped_and_says_so()
+    {
+        await using var factory = new AlignmentHubFactory();
+        using var pm = await TestClient.SignedInAsync(factory, Demo.ProductManager);
+        var goal = await factory.GoalIdAsync("Reduce cost to serve");
+        var shipped = await factory.ItemIdAsync("Autoscaling for workers");
+        var expected = await factory.ExpectedImpactAsync(LinkTargetType.Goal, goal);
+        Assert.Contains(shipped, expected.Items);
+        var shippedAt = await factory.QueryAsync(db => db.RoadmapItems.Where(i => i.Id == shipped).Select(i => i.ShippedAt).SingleAsync());
+        var url = $"/products/1/goals/{goal}/retire";
+        var form = RetireForm(await pm.GetAsync(url), url).With("ObjectiveChoice", "drop").With("ItemChoice", "drop");
+
+        var save = await pm.PostRawAsync(url, form);
+
+        Assert.Equal(HttpStatusCode.Redirect, save.StatusCode);
+        var items = await factory.QueryAsync(db => db.RoadmapItems.Where(i => expected.Items.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => (i.Status, i.ShippedAt)));
+        Assert.Equal((RoadmapItemStatus.Shipped, shippedAt), items[shipped]);
+        Assert.All(items.Where(i => i.Key != shipped), i => Assert.Equal(RoadmapItemStatus.Dropped, i.Value.Status));
+        Assert.Contains($"{expected.Items.Count - 1} roadmap items dropped; 1 shipped roadmap item kept its status",
+            (await pm.GetAsync(save.Location!)).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Marking_a_goal_achieved_re_aligns_its_objective_and_the_items_follow_without_a_choice_of_their_own()
     {
         await using var factory = new AlignmentHubFactory();

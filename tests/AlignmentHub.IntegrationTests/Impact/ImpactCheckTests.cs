@@ -59,6 +59,29 @@ public sealed class ImpactCheckTests(AlignmentHubFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task When_every_item_follows_its_objective_the_item_choice_is_only_for_retiring_the_objectives()
+    {
+        using var pm = await TestClient.SignedInAsync(factory, Demo.ProductManager);
+        var cost = await factory.GoalIdAsync("Reduce cost to serve");
+        var nrr = await factory.GoalIdAsync(Nrr);
+
+        var page = await pm.GetAsync($"/products/1/goals/{cost}/retire");
+
+        var items = page.Document.QuerySelector("section[aria-labelledby='impact-items']")!;
+        Assert.Contains("nothing to choose for them", items.TextContent, StringComparison.Ordinal);
+        var choice = items.QuerySelector("fieldset")!;
+        Assert.Contains("impact-items-if-retired", choice.ClassName, StringComparison.Ordinal);
+        Assert.StartsWith("If you retire the objectives too", choice.QuerySelector("legend")!.TextContent, StringComparison.Ordinal);
+        // "Autoscaling for workers" shipped: dropping keeps its status, and the page says so beside the choice.
+        Assert.Contains("Shipped items keep their status", choice.TextContent, StringComparison.Ordinal);
+
+        // Where some items need a choice of their own, it is asked plainly.
+        var other = (await pm.GetAsync($"/products/1/goals/{nrr}/retire")).Document.QuerySelector("section[aria-labelledby='impact-items'] fieldset")!;
+        Assert.DoesNotContain("impact-items-if-retired", other.ClassName, StringComparison.Ordinal);
+        Assert.Equal("What happens to these items?", other.QuerySelector("legend")!.TextContent.Trim());
+    }
+
+    [Fact]
     public async Task Retiring_an_objective_lists_its_items_and_the_objectives_below_it()
     {
         using var pm = await TestClient.SignedInAsync(factory, Demo.ProductManager);

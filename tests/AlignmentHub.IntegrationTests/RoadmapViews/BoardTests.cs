@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net;
+using AlignmentHub.Domain.Alignment;
 using AlignmentHub.Domain.Roadmap;
 using AlignmentHub.IntegrationTests.Support;
+using Microsoft.EntityFrameworkCore;
 using static AlignmentHub.IntegrationTests.RoadmapViews.RoadmapData;
 using static AlignmentHub.IntegrationTests.Support.TestText;
 
@@ -87,6 +89,31 @@ public sealed class BoardTests(AlignmentHubFactory factory) : IClassFixture<Alig
         Assert.Null(Card(page, free.Id).QuerySelector("[data-flag='blocked']"));
         var caseStudies = await ItemAsync(factory, "Case studies in German");
         Assert.Equal("Blocked by “German and French localisation”", Card(page, caseStudies.Id).QuerySelector("[data-flag='blocked']")!.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Only_a_blocker_planned_later_than_its_card_is_flagged_red()
+    {
+        using var client = await TestClient.SignedInAsync(factory, Demo.Admin);
+        var items = await ItemsAsync(factory);
+        var dependencies = await factory.QueryAsync(db => db.ItemDependencies.AsNoTracking().Select(d => new { d.RoadmapItemId, d.BlockerId }).ToListAsync());
+        var late = AlignmentConflicts.Schedule(
+                items.Select(i => new ItemSchedule(i.Id, i.Horizon, i.TargetPeriodKey, i.StartDate, i.EndDate, IsOpen(i))),
+                dependencies.Select(d => (d.RoadmapItemId, d.BlockerId)))
+            .Select(c => c.ItemId).ToHashSet();
+        Assert.NotEmpty(late); // the demo's dependency in the wrong order
+
+        var page = await client.GetAsync("/roadmap?team=all");
+
+        var flags = page.Document.QuerySelectorAll("[data-flag='blocked']").ToList();
+        Assert.True(flags.Count > late.Count, "The demo has ordinary blockers too.");
+        foreach (var flag in flags)
+        {
+            var id = int.Parse(flag.Closest("[data-card]")!.GetAttribute("data-item-id")!, CultureInfo.InvariantCulture);
+            Assert.Equal(late.Contains(id), flag.GetAttribute("data-late") == "true");
+            Assert.Equal(late.Contains(id), flag.ClassList.Contains("roadmap-flag-blocked-late"));
+            Assert.Equal(late.Contains(id), flag.TextContent.Contains("planned later", StringComparison.Ordinal));
+        }
     }
 
     [Fact]

@@ -354,11 +354,19 @@ public sealed class RetireHandler(AppDbContext db, AlignmentGraphLoader loader, 
         {
             var items = await db.RoadmapItems.Include(i => i.Links).Where(i => choice.RemainingItems.Contains(i.Id)).ToListAsync(cancellationToken);
             var now = clock.GetUtcNow();
+            var keptShipped = 0;
             foreach (var item in items)
             {
                 db.ExpectVersion(item, seenItems[item.Id]);
                 if (choice.ItemChoice == RetireCommand.Drop)
                 {
+                    // Dropping a shipped item would erase that it shipped: it keeps its status and only loses its link's reason.
+                    if (item.Status == RoadmapItemStatus.Shipped)
+                    {
+                        keptShipped++;
+                        continue;
+                    }
+
                     item.ChangeStatus(RoadmapItemStatus.Dropped, now);
                 }
                 else
@@ -370,9 +378,22 @@ public sealed class RetireHandler(AppDbContext db, AlignmentGraphLoader loader, 
                 }
             }
 
-            report.Add(choice.ItemChoice == RetireCommand.Drop
-                ? $"{Plural(items.Count, "roadmap item")} dropped"
-                : $"{Plural(items.Count, "roadmap item")} linked to {await TargetLabelAsync(choice.ItemTargetType!.Value, choice.ItemTargetId, cancellationToken)}");
+            if (choice.ItemChoice != RetireCommand.Drop)
+            {
+                report.Add($"{Plural(items.Count, "roadmap item")} linked to {await TargetLabelAsync(choice.ItemTargetType!.Value, choice.ItemTargetId, cancellationToken)}");
+            }
+            else
+            {
+                if (items.Count > keptShipped)
+                {
+                    report.Add($"{Plural(items.Count - keptShipped, "roadmap item")} dropped");
+                }
+
+                if (keptShipped > 0)
+                {
+                    report.Add($"{Plural(keptShipped, "shipped roadmap item")} kept {(keptShipped == 1 ? "its" : "their")} status and {(keptShipped == 1 ? "has" : "have")} no reason now: re-link {(keptShipped == 1 ? "it" : "them")} from the orphan queue");
+                }
+            }
         }
 
         if (choice.FollowingItems > 0)

@@ -1,3 +1,4 @@
+using AlignmentHub.Domain.Alignment;
 using AlignmentHub.Domain.Roadmap;
 using AlignmentHub.Infrastructure.Persistence;
 using AlignmentHub.Web.Infrastructure.Alignment;
@@ -8,7 +9,8 @@ using Microsoft.EntityFrameworkCore;
 namespace AlignmentHub.Web.Features.Roadmap;
 
 /// <summary>
-/// One card. <see cref="UpBeforeId"/> and <see cref="DownBeforeId"/> are what the "Move up" / "Move down" buttons post
+/// One card. <see cref="BlockerPlannedLater"/>: one of its open blockers is planned to start after it (a schedule
+/// conflict, shown in red; an ordinary blocker is normal sequencing). <see cref="UpBeforeId"/> and <see cref="DownBeforeId"/> are what the "Move up" / "Move down" buttons post
 /// as the card to land before (null = the end of the column).
 /// </summary>
 public sealed record BoardCard(
@@ -22,6 +24,7 @@ public sealed record BoardCard(
     bool IsOrphan,
     string? BlockedBy,
     int BlockerCount,
+    bool BlockerPlannedLater,
     long Version,
     bool CanEdit,
     bool CanMoveUp,
@@ -77,7 +80,11 @@ public sealed class GetBoardHandler(AppDbContext db, RoadmapAccess access, ICurr
             .ToLookup(i => i.Horizon));
         var blockers = snapshot.Memo("open-blockers", s => s.Dependencies
             .Where(d => s.ItemsById.TryGetValue(d.BlockerId, out var b) && b.IsOpen)
-            .ToLookup(d => d.ItemId, d => s.ItemsById[d.BlockerId].Title));
+            .ToLookup(d => d.ItemId, d => (d.BlockerId, s.ItemsById[d.BlockerId].Title)));
+        // The alignment page's rule for dependencies in the wrong order, so the board and that page agree.
+        var late = snapshot.Memo("schedule-conflicts", s => AlignmentConflicts.Schedule(
+                s.Items.Select(i => new ItemSchedule(i.Id, i.Horizon, i.TargetPeriodKey, i.StartDate, i.EndDate, i.IsOpen)), s.Dependencies)
+            .Select(c => (c.ItemId, c.BlockerId)).ToHashSet());
         var teamId = scope.Team?.Id;
 
         var columns = new List<BoardColumn>();
@@ -100,11 +107,12 @@ public sealed class GetBoardHandler(AppDbContext db, RoadmapAccess access, ICurr
             var cards = new List<BoardCard>();
             foreach (var (r, index) in column.Take(BoardPage.MaxCards).Select((r, index) => (r, index)))
             {
-                var blockedBy = blockers[r.Id].Order(StringComparer.Ordinal).ToList();
+                // A blocker planned later comes first: it is the one worth reading.
+                var blockedBy = blockers[r.Id].OrderBy(b => late.Contains((r.Id, b.BlockerId)) ? 0 : 1).ThenBy(b => b.Title, StringComparer.Ordinal).ToList();
                 cards.Add(new BoardCard(
                     r.Id, r.Title, scope.TeamName(r.TeamId), r.Status, r.Horizon, r.Effort, r.RiceScore,
                     graph.Item(r.Id) is { Counts: true } && !graph.IsAligned(r.Id),
-                    blockedBy.FirstOrDefault(), blockedBy.Count, r.Version,
+                    blockedBy.Count > 0 ? blockedBy[0].Title : null, blockedBy.Count, blockedBy.Count > 0 && late.Contains((r.Id, blockedBy[0].BlockerId)), r.Version,
                     await access.CanEditItemAsync(productId, r.TeamId, cancellationToken),
                     index > 0, index > 0 ? column[index - 1].Id : null,
                     index < count - 1, index + 2 < column.Count ? column[index + 2].Id : null));

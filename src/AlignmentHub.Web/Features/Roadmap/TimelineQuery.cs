@@ -16,7 +16,8 @@ public sealed record TimelineQuarter(string Key, DateOnly Start, DateOnly End, b
 
 /// <summary>
 /// One item on the timeline: it spans <see cref="Span"/> quarter columns from <see cref="FirstColumn"/> (0-based).
-/// <see cref="LeftPercent"/> / <see cref="RightPercent"/> inset the bar inside those columns where dates say so.
+/// <see cref="LeftPercent"/> / <see cref="RightPercent"/> inset the bar inside those columns where dates say so;
+/// <see cref="HasDates"/>: placed by its dates (the bar shows them), else by its target quarter (the bar shows its status).
 /// </summary>
 public sealed record TimelineBar(
     int Id,
@@ -30,7 +31,8 @@ public sealed record TimelineBar(
     bool StartsBefore,
     bool EndsAfter,
     decimal LeftPercent,
-    decimal RightPercent);
+    decimal RightPercent,
+    bool HasDates = false);
 
 public sealed record TimelineTeam(TeamChoice Team, IReadOnlyList<TimelineBar> Items);
 
@@ -162,7 +164,7 @@ public sealed class GetTimelineHandler(AppDbContext db, RoadmapAccess access, IC
             var left = startsBefore ? 0m : Share(quarters[first], s.DayNumber - quarters[first].Start.DayNumber) / span;
             var right = endsAfter ? 0m : Share(quarters[last], quarters[last].End.DayNumber - e.DayNumber) / span;
             right = Math.Max(0m, Math.Min(right, 95m - left)); // a short range still shows as a visible sliver
-            return new TimelineBar(id, title, status, horizon, effort, when, first, span, startsBefore, endsAfter, left, right);
+            return new TimelineBar(id, title, status, horizon, effort, when, first, span, startsBefore, endsAfter, left, right, HasDates: true);
         }
 
         var column = quarters.ToList().FindIndex(q => q.Key == periodKey);
