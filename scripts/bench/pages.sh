@@ -2,7 +2,7 @@
 # Page benchmark of issue 5 (see docs/performance.md): ./scripts/bench/pages.sh
 #
 #   ./scripts/bench/pages.sh                   build (Release), seed, start, measure, stop
-#   ./scripts/bench/pages.sh --no-build        reuse the Release build
+#   ./scripts/bench/pages.sh --no-build        reuse the last publish (artifacts/bench-app)
 #   ./scripts/bench/pages.sh --duration 20     seconds of wrk per page (default 15)
 #   ./scripts/bench/pages.sh --connections 16  wrk connections (default 16); --threads 2 (default 2)
 #   ./scripts/bench/pages.sh --skip-scaling    leave out the 1,000 / 50,000-item dashboard runs
@@ -49,11 +49,13 @@ if ! command -v wrk >/dev/null; then
 fi
 
 cd "$ROOT"
-if ((BUILD)); then
-  log "building (Release)"
-  dotnet build src/AlignmentHub.Web -c Release -nologo -v q >/dev/null
+# Published, not just built: the app runs from its publish folder as in production, with wwwroot beside it.
+PUBLISHED="$ROOT/artifacts/bench-app"
+if ((BUILD)) || [[ ! -f $PUBLISHED/AlignmentHub.Web.dll ]]; then
+  log "publishing (Release) to artifacts/bench-app"
+  dotnet publish src/AlignmentHub.Web -c Release -o "$PUBLISHED" -nologo -v q >/dev/null
 fi
-APP="$ROOT/src/AlignmentHub.Web/bin/Release/net10.0/AlignmentHub.Web.dll"
+APP="$PUBLISHED/AlignmentHub.Web.dll"
 
 WORK="$(mktemp -d /tmp/alignmenthub-bench.XXXXXX)"
 SERVER_PID=""
@@ -157,7 +159,8 @@ log "measuring: ${DURATION} s per page, $CONNECTIONS connections, $THREADS threa
 declare -A RPS P50 P99 ERRORS
 for entry in "${PAGES[@]}"; do
   name=${entry%%|*}
-  read -r RPS[$name] P50[$name] P99[$name] ERRORS[$name] <<<"$(run_wrk "${entry#*|}" "$DURATION")"
+  read -r rps p50 p99 errors <<<"$(run_wrk "${entry#*|}" "$DURATION")"
+  RPS[$name]=$rps P50[$name]=$p50 P99[$name]=$p99 ERRORS[$name]=$errors
 done
 PEAK=$(peak_rss_mb)
 
