@@ -88,6 +88,7 @@ builder.Services.AddAuthorization(o =>
 });
 builder.Services.AddScoped<ICurrentUser, HttpCurrentUser>();
 builder.Services.AddScoped<StrategyAccess>();
+builder.Services.AddScoped<UserMemberships>();
 builder.Services.AddScoped<OkrAccess>();
 builder.Services.AddScoped<RoadmapAccess>();
 builder.Services.AddScoped<AlignmentHub.Web.Infrastructure.Alignment.AlignmentGraphLoader>();

@@ -10,11 +10,8 @@ namespace AlignmentHub.Web.Infrastructure.Security;
 /// Admins everywhere; product managers on objectives serving the products they manage (and check-ins anywhere);
 /// team members on their own team's objectives and key results; executives read only.
 /// </summary>
-public sealed class OkrAccess(AppDbContext db, ICurrentUser user)
+public sealed class OkrAccess(AppDbContext db, ICurrentUser user, UserMemberships memberships)
 {
-    private HashSet<int>? myTeams;
-    private HashSet<int>? myProducts;
-
     public bool IsReadOnlyRole => !user.IsInRole(Roles.Admin) && !user.IsInRole(Roles.ProductManager) && !user.IsInRole(Roles.TeamMember);
 
     /// <summary>
@@ -69,27 +66,9 @@ public sealed class OkrAccess(AppDbContext db, ICurrentUser user)
     }
 
     /// <summary>The teams the signed-in user belongs to.</summary>
-    public async Task<HashSet<int>> MyTeamsAsync(CancellationToken cancellationToken)
-    {
-        if (myTeams is null)
-        {
-            var id = user.Id;
-            myTeams = (await db.TeamMemberships.AsNoTracking().Where(m => m.UserId == id).Select(m => m.TeamId).ToListAsync(cancellationToken)).ToHashSet();
-        }
+    public Task<HashSet<int>> MyTeamsAsync(CancellationToken cancellationToken) => memberships.TeamsAsync(cancellationToken);
 
-        return myTeams;
-    }
-
-    private async Task<HashSet<int>> MyProductsAsync(CancellationToken cancellationToken)
-    {
-        if (myProducts is null)
-        {
-            var id = user.Id;
-            myProducts = (await db.ProductManagers.AsNoTracking().Where(m => m.UserId == id).Select(m => m.ProductId).ToListAsync(cancellationToken)).ToHashSet();
-        }
-
-        return myProducts;
-    }
+    private Task<HashSet<int>> MyProductsAsync(CancellationToken cancellationToken) => memberships.ManagedProductsAsync(cancellationToken);
 
     /// <summary>
     /// The product an objective serves: the product of its goal, or of the first goal up its chain of parents.

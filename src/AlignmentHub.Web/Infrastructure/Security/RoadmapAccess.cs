@@ -1,7 +1,5 @@
 using AlignmentHub.Infrastructure.Identity;
-using AlignmentHub.Infrastructure.Persistence;
 using AlignmentHub.Web.Infrastructure.Errors;
-using Microsoft.EntityFrameworkCore;
 
 namespace AlignmentHub.Web.Infrastructure.Security;
 
@@ -10,11 +8,8 @@ namespace AlignmentHub.Web.Infrastructure.Security;
 /// Admins everywhere; product managers on the products they manage; team members on their own team's items;
 /// executives read only.
 /// </summary>
-public sealed class RoadmapAccess(AppDbContext db, ICurrentUser user)
+public sealed class RoadmapAccess(ICurrentUser user, UserMemberships memberships)
 {
-    private HashSet<int>? myTeams;
-    private HashSet<int>? myProducts;
-
     /// <summary>Can the user change any roadmap item at all (to decide whether edit controls are shown)?</summary>
     public bool MayEditSomeItems => user.IsInRole(Roles.Admin) || user.IsInRole(Roles.ProductManager) || user.IsInRole(Roles.TeamMember);
 
@@ -47,25 +42,7 @@ public sealed class RoadmapAccess(AppDbContext db, ICurrentUser user)
         user.IsInRole(Roles.Admin) || (user.IsInRole(Roles.ProductManager) && (await MyProductsAsync(cancellationToken)).Contains(productId));
 
     /// <summary>The teams the signed-in user belongs to.</summary>
-    public async Task<HashSet<int>> MyTeamsAsync(CancellationToken cancellationToken)
-    {
-        if (myTeams is null)
-        {
-            var id = user.Id;
-            myTeams = (await db.TeamMemberships.AsNoTracking().Where(m => m.UserId == id).Select(m => m.TeamId).ToListAsync(cancellationToken)).ToHashSet();
-        }
+    public Task<HashSet<int>> MyTeamsAsync(CancellationToken cancellationToken) => memberships.TeamsAsync(cancellationToken);
 
-        return myTeams;
-    }
-
-    private async Task<HashSet<int>> MyProductsAsync(CancellationToken cancellationToken)
-    {
-        if (myProducts is null)
-        {
-            var id = user.Id;
-            myProducts = (await db.ProductManagers.AsNoTracking().Where(m => m.UserId == id).Select(m => m.ProductId).ToListAsync(cancellationToken)).ToHashSet();
-        }
-
-        return myProducts;
-    }
+    private Task<HashSet<int>> MyProductsAsync(CancellationToken cancellationToken) => memberships.ManagedProductsAsync(cancellationToken);
 }
