@@ -28,7 +28,10 @@ public sealed class SignInTests(AlignmentHubFactory factory) : IClassFixture<Ali
         Assert.Equal("/", signIn.Location);
         var home = await client.GetAsync("/");
         Assert.Equal(HttpStatusCode.OK, home.StatusCode);
-        Assert.Equal($"Welcome back, {Demo.DisplayName(email)}", home.Document.QuerySelector("h1")?.TextContent.Trim());
+        // Everyone is greeted by name in the header; an executive's home is the executive dashboard (brief §4).
+        Assert.Contains(Demo.DisplayName(email), home.Document.QuerySelector("nav.ah-nav")?.TextContent ?? string.Empty, StringComparison.Ordinal);
+        Assert.Equal(email == Demo.Executive ? $"Executive dashboard {Demo.ProductName}" : $"Welcome back, {Demo.DisplayName(email)}",
+            home.Document.QuerySelector("h1")?.TextContent.Trim());
     }
 
     [Fact]
