@@ -16,15 +16,7 @@ public static class AlignmentText
     /// <summary>An item's effort, or "not estimated".</summary>
     public static string Effort(decimal? effort) => effort is { } e ? Points(e) : "not estimated";
 
-    public static string Status(RoadmapItemStatus status) => status switch
-    {
-        RoadmapItemStatus.Idea => "Idea",
-        RoadmapItemStatus.Planned => "Planned",
-        RoadmapItemStatus.InProgress => "In progress",
-        RoadmapItemStatus.Shipped => "Shipped",
-        RoadmapItemStatus.Dropped => "Dropped",
-        _ => status.ToString(),
-    };
+    public static string Status(RoadmapItemStatus status) => AlignmentHub.Web.Features.RoadmapItems.ItemText.Status(status);
 
     /// <summary>Which way a key result wants its metric to move, in words.</summary>
     public static string Direction(MetricDirection direction) => direction switch

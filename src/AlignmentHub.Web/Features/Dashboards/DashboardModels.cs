@@ -1,6 +1,7 @@
 using AlignmentHub.Domain.Alignment;
 using AlignmentHub.Domain.Okrs;
 using AlignmentHub.Domain.Roadmap;
+using AlignmentHub.Web.Features.Shared;
 
 namespace AlignmentHub.Web.Features.Dashboards;
 
@@ -24,10 +25,6 @@ public sealed record ItemSummary(int Id, string Title, string TeamName, RoadmapI
 
 /// <summary>The alignment score of one alignment review (or "now"), for the trend.</summary>
 public sealed record ScorePoint(string Label, DateTimeOffset At, decimal Score, int? ReviewId);
-
-public sealed record ProductChoice(int Id, string Name);
-
-public sealed record TeamChoice(int Id, string Name);
 
 /// <summary>Brief §4 "Dashboards: executive".</summary>
 public sealed record ExecutiveDashboard(

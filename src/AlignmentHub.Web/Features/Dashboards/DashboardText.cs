@@ -17,11 +17,7 @@ public static class DashboardText
 
     public static string Number(decimal value) => value.ToString("#,0.#", Invariant);
 
-    public static string Status(RoadmapItemStatus status) => status switch
-    {
-        RoadmapItemStatus.InProgress => "In progress",
-        _ => status.ToString(),
-    };
+    public static string Status(RoadmapItemStatus status) => AlignmentHub.Web.Features.RoadmapItems.ItemText.Status(status);
 
     /// <summary>The score's working with its inputs: "50 × 80.8 % + 20 × (1 − 33.3 %) + …= 66.2".</summary>
     public static IReadOnlyList<(string Term, string Inputs, string Points)> ScoreTerms(AlignmentFigures f) =>

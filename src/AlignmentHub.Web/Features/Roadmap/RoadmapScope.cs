@@ -1,15 +1,12 @@
 using System.Globalization;
 using AlignmentHub.Infrastructure.Identity;
 using AlignmentHub.Infrastructure.Persistence;
+using AlignmentHub.Web.Features.Shared;
 using AlignmentHub.Web.Infrastructure.Alignment;
 using AlignmentHub.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace AlignmentHub.Web.Features.Roadmap;
-
-public sealed record ProductChoice(int Id, string Name);
-
-public sealed record TeamChoice(int Id, string Name);
 
 /// <summary>
 /// The product and team a roadmap view shows, resolved from the address: unknown or malformed values are ignored with

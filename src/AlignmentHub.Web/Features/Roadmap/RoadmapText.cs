@@ -13,15 +13,7 @@ public static class RoadmapText
     public static readonly IReadOnlyList<RoadmapItemStatus> Statuses =
         [RoadmapItemStatus.Idea, RoadmapItemStatus.Planned, RoadmapItemStatus.InProgress, RoadmapItemStatus.Shipped, RoadmapItemStatus.Dropped];
 
-    public static string Status(RoadmapItemStatus status) => status switch
-    {
-        RoadmapItemStatus.Idea => "Idea",
-        RoadmapItemStatus.Planned => "Planned",
-        RoadmapItemStatus.InProgress => "In progress",
-        RoadmapItemStatus.Shipped => "Shipped",
-        RoadmapItemStatus.Dropped => "Dropped",
-        _ => "—",
-    };
+    public static string Status(RoadmapItemStatus status) => AlignmentHub.Web.Features.RoadmapItems.ItemText.Status(status);
 
     /// <summary>The CSS modifier of a status badge (colour, icon and text together).</summary>
     public static string StatusClass(RoadmapItemStatus status) => "roadmap-status-" + status.ToString().ToLowerInvariant();

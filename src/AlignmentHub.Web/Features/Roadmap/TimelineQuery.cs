@@ -2,6 +2,7 @@ using System.Globalization;
 using AlignmentHub.Domain.Okrs;
 using AlignmentHub.Domain.Roadmap;
 using AlignmentHub.Infrastructure.Persistence;
+using AlignmentHub.Web.Features.Shared;
 using AlignmentHub.Web.Infrastructure.Alignment;
 using AlignmentHub.Web.Infrastructure.Security;
 using Mediator;

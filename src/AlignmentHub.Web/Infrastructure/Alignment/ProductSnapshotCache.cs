@@ -13,11 +13,6 @@ public sealed class ProductSnapshotCache
     private readonly ConcurrentDictionary<int, ProductSnapshot> snapshots = new();
     private readonly ConcurrentDictionary<int, SemaphoreSlim> gates = new();
 
-    /// <summary>How many snapshots were read from the database (for tests and diagnostics).</summary>
-    public int Reads => reads;
-
-    private int reads;
-
     public async Task<ProductSnapshot> GetOrReadAsync(int productId, long stamp, string periodKey, Func<Task<ProductSnapshot>> read)
     {
         if (Current(productId, stamp, periodKey) is { } hit)
@@ -35,7 +30,6 @@ public sealed class ProductSnapshotCache
             }
 
             var snapshot = await read();
-            Interlocked.Increment(ref reads);
 
             // Never replace a newer snapshot with an older one (a slow reader that started before a change).
             snapshots.AddOrUpdate(productId, snapshot, (_, existing) => existing.Stamp > snapshot.Stamp ? existing : snapshot);
