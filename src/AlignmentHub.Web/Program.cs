@@ -93,6 +93,7 @@ builder.Services.AddScoped<OkrAccess>();
 builder.Services.AddScoped<RoadmapAccess>();
 builder.Services.AddScoped<AlignmentHub.Web.Infrastructure.Alignment.AlignmentGraphLoader>();
 builder.Services.AddSingleton<AlignmentHub.Web.Infrastructure.Alignment.ProductSnapshotCache>();
+builder.Services.AddSingleton<AlignmentHub.Web.Infrastructure.Alignment.ReadModelCache>();
 builder.Services.AddScoped<AlignmentHub.Web.Features.Shared.NavigationContext>();
 builder.Services.AddSingleton<MarkdownRenderer>();
 
