@@ -48,7 +48,7 @@ public sealed partial class ProductionHeadersAndCookiesTests(ProductionSessionsF
         }
 
         // The substituted ids are real: an administrator opens every page, except those that by design answer otherwise.
-        var expectedOtherwise = new[] { "404 /error/404", "302 /account/login", "403 /account/access-denied" };
+        var expectedOtherwise = new[] { "404 /error/404", "302 /account/login", "403 /account/access-denied", "302 /dashboards/teams" /* on to the user's team */ };
         Assert.Equal(expectedOtherwise.Order(), statuses.Where(s => !s.StartsWith("200 ", StringComparison.Ordinal)).Order());
     }
 
@@ -204,7 +204,8 @@ public sealed partial class ProductionHeadersAndCookiesTests(ProductionSessionsF
                 var key = name == "id" ? (template.StartsWith("roadmap/items", StringComparison.Ordinal) ? "itemId" : "objectiveId") : name;
                 return ids.TryGetValue(key, out var value) ? value : throw new InvalidOperationException($"No demo id for '{name}' in {template}: add one here.");
             });
-            urls.Add(url.TrimEnd('/') is { Length: > 0 } trimmed ? trimmed : "/");
+            var query = template.EndsWith("vision/diff", StringComparison.Ordinal) ? "?from=1&to=2" : string.Empty; // the page compares two versions
+            urls.Add((url.TrimEnd('/') is { Length: > 0 } trimmed ? trimmed : "/") + query);
         }
 
         return [.. urls];
