@@ -22,10 +22,16 @@ var builder = WebApplication.CreateBuilder(args);
 var command = args.FirstOrDefault(a => !a.StartsWith('-'))?.ToLowerInvariant();
 
 builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
-builder.Services.AddSerilog((services, logger) => logger
-    .ReadFrom.Configuration(builder.Configuration)
-    .Enrich.FromLogContext()
-    .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+// Each host writes through its own logger, not the process-wide static one: with several hosts in one process (the
+// tests), the static logger belongs to whichever started last and is silenced when any of them stops.
+builder.Services.AddSerilog(
+    (services, logger) => logger
+        .ReadFrom.Configuration(builder.Configuration)
+        .ReadFrom.Services(services)
+        .Enrich.FromLogContext()
+        .Enrich.With<LogInjectionGuard>()
+        .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture),
+    preserveStaticLogger: true);
 
 // Persistence: one DbContext, provider chosen by Database:Provider.
 builder.Services.AddSingleton(TimeProvider.System);
@@ -67,11 +73,45 @@ builder.Services.ConfigureApplicationCookie(o =>
     o.LoginPath = "/account/login";
     o.LogoutPath = "/account/logout";
     o.AccessDeniedPath = "/account/access-denied";
+
+    // A signed-in user refused by an authorization policy gets the 403 page at the address they asked for (not a
+    // redirect), and the refusal is logged like every other 403 (checklist H.35).
+    o.Events.OnRedirectToAccessDenied = context =>
+    {
+        context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("AlignmentHub.Web.Security.AccessDenied")
+            .LogWarning("Access denied to {User} for {Method} {Path}", context.HttpContext.User.Identity?.Name, context.Request.Method, context.Request.Path.Value);
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        return Task.CompletedTask;
+    };
 });
+foreach (var scheme in new[] { IdentityConstants.ExternalScheme, IdentityConstants.TwoFactorUserIdScheme, IdentityConstants.TwoFactorRememberMeScheme })
+{
+    // Identity's other cookies are unused (no external or two-factor sign-in), but sign-out still writes their
+    // deletion: give them the same name prefix and Secure flag as the rest in Production.
+    builder.Services.Configure<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(scheme, o =>
+    {
+        if (builder.Environment.IsProduction())
+        {
+            o.Cookie.Name = "__Host-" + scheme;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+        }
+    });
+}
+
+// The cookie handler, the security-stamp validator and the session store all read the clock from the registered
+// TimeProvider (ASP.NET Core post-configures their TimeProvider from DI), so tests can move time forward.
+
 // Sessions live in the database: the cookie holds only a session key, so sign-out revokes at once (checklist B.10).
 builder.Services.AddSingleton<DatabaseTicketStore>();
 builder.Services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
     .Configure<DatabaseTicketStore>((o, store) => o.SessionStore = store);
+builder.Services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(o =>
+{
+    // Flash messages ride in this cookie: the same protections as the sign-in cookie.
+    o.Cookie.Name = builder.Environment.IsProduction() ? "__Host-AlignmentHub.TempData" : "AlignmentHub.TempData";
+    o.Cookie.SecurePolicy = builder.Environment.IsProduction() ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+    o.Cookie.SameSite = SameSiteMode.Lax;
+});
 builder.Services.AddAntiforgery(o =>
 {
     o.Cookie.Name = builder.Environment.IsProduction() ? "__Host-AlignmentHub.Csrf" : "AlignmentHub.Csrf";
@@ -96,6 +136,7 @@ builder.Services.AddSingleton<AlignmentHub.Web.Infrastructure.Alignment.ProductS
 builder.Services.AddSingleton<AlignmentHub.Web.Infrastructure.Alignment.ReadModelCache>();
 builder.Services.AddScoped<AlignmentHub.Web.Features.Shared.NavigationContext>();
 builder.Services.AddSingleton<MarkdownRenderer>();
+builder.Services.AddSingleton<SignInThrottle>();
 
 builder.Services.AddRateLimiter(o =>
 {
@@ -201,7 +242,7 @@ else
 
 app.UseMiddleware<SecurityHeadersMiddleware>();
 app.UseStatusCodePagesWithReExecute("/error/{0}");
-app.UseSerilogRequestLogging();
+app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
 app.UseStaticFiles();
 app.UseRouting();
 app.UseRateLimiter();
