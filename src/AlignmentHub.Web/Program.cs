@@ -3,6 +3,7 @@ using AlignmentHub.Infrastructure;
 using AlignmentHub.Infrastructure.Auditing;
 using AlignmentHub.Infrastructure.Identity;
 using AlignmentHub.Infrastructure.Persistence;
+using AlignmentHub.Web.Features.AuditLog;
 using AlignmentHub.Web.Infrastructure.Errors;
 using AlignmentHub.Web.Infrastructure.Mediation;
 using AlignmentHub.Web.Infrastructure.Rendering;
@@ -95,6 +96,7 @@ builder.Services.AddScoped<AlignmentHub.Web.Infrastructure.Alignment.AlignmentGr
 builder.Services.AddSingleton<AlignmentHub.Web.Infrastructure.Alignment.ProductSnapshotCache>();
 builder.Services.AddScoped<AlignmentHub.Web.Features.Shared.NavigationContext>();
 builder.Services.AddSingleton<MarkdownRenderer>();
+builder.Services.AddAuditLog(builder.Configuration);
 
 builder.Services.AddRateLimiter(o =>
 {
