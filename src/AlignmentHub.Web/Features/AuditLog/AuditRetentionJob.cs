@@ -37,12 +37,13 @@ public sealed class AuditLogOptions
 }
 
 /// <summary>
-/// Once a day, deletes audit rows older than the retention period. The first run waits a few minutes so that start-up
-/// (and migrations) are not slowed; every instance may run it, the delete is idempotent.
+/// Once a day, deletes audit rows older than the retention period. The first run waits half an hour: the purge is never
+/// urgent, and start-up, migrations and short-lived hosts (tests counting their queries) are left alone. Every
+/// instance may run it; the delete is idempotent.
 /// </summary>
 public sealed class AuditRetentionJob(IServiceScopeFactory scopes, AuditLogOptions options, TimeProvider clock, ILogger<AuditRetentionJob> logger) : BackgroundService
 {
-    public static readonly TimeSpan FirstRunDelay = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan FirstRunDelay = TimeSpan.FromMinutes(30);
 
     public static readonly TimeSpan Interval = TimeSpan.FromDays(1);
 
