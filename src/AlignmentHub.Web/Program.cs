@@ -3,6 +3,7 @@ using AlignmentHub.Infrastructure;
 using AlignmentHub.Infrastructure.Auditing;
 using AlignmentHub.Infrastructure.Identity;
 using AlignmentHub.Infrastructure.Persistence;
+using AlignmentHub.Web.Features.AuditLog;
 using AlignmentHub.Web.Infrastructure.Errors;
 using AlignmentHub.Web.Infrastructure.Mediation;
 using AlignmentHub.Web.Infrastructure.Rendering;
@@ -137,6 +138,8 @@ builder.Services.AddSingleton<AlignmentHub.Web.Infrastructure.Alignment.ReadMode
 builder.Services.AddScoped<AlignmentHub.Web.Features.Shared.NavigationContext>();
 builder.Services.AddSingleton<MarkdownRenderer>();
 builder.Services.AddSingleton<SignInThrottle>();
+
+builder.Services.AddAuditLog(builder.Configuration);
 
 builder.Services.AddRateLimiter(o =>
 {
