@@ -190,10 +190,12 @@ public class AccessFixture : AlignmentHubFactory, IAsyncLifetime
     });
 
     /// <summary>A new active objective of the scope's team in the current quarter, aligned to <paramref name="goalId"/> (the scope's static goal by default), with two key results.</summary>
-    public async Task<(int Objective, int[] KeyResults)> NewObjectiveAsync(Scope scope, string? title = null, int? goalId = null)
+    public Task<(int Objective, int[] KeyResults)> NewObjectiveAsync(Scope scope, string? title = null, int? goalId = null) =>
+        NewObjectiveAsync(Team(scope), goalId ?? Goal(scope), title);
+
+    /// <summary>A new active objective of <paramref name="teamId"/> in the current quarter aligned to <paramref name="goal"/>, with two key results.</summary>
+    public async Task<(int Objective, int[] KeyResults)> NewObjectiveAsync(int teamId, int goal, string? title = null)
     {
-        var teamId = Team(scope);
-        var goal = goalId ?? Goal(scope);
         var periodKey = CurrentPeriod;
         return await this.QueryAsync(async db =>
         {
@@ -209,8 +211,11 @@ public class AccessFixture : AlignmentHubFactory, IAsyncLifetime
 
     /// <summary>A new planned item of the scope's team on the scope's product, linked to <paramref name="links"/>.</summary>
     public Task<int> NewItemAsync(Scope scope, string? title = null, params (LinkTargetType Type, int Id)[] links) =>
-        this.ArrangeItemAsync(scope == Scope.Own ? "Onboarding" : "Platform", title ?? Unique("Fresh item"), 3m, RoadmapHorizon.Next, links,
-            RoadmapItemStatus.Planned, productId: Product(scope));
+        NewItemAsync(scope == Scope.Own ? "Onboarding" : "Platform", Product(scope), title, links);
+
+    /// <summary>A new planned item of team <paramref name="team"/> on <paramref name="productId"/>'s roadmap.</summary>
+    public Task<int> NewItemAsync(string team, int productId, string? title = null, params (LinkTargetType Type, int Id)[] links) =>
+        this.ArrangeItemAsync(team, title ?? Unique("Fresh item"), 3m, RoadmapHorizon.Next, links, RoadmapItemStatus.Planned, productId: productId);
 
     /// <summary>A new item with one link, one dependency (on another new item) and one piece of evidence, for the "remove" forms.</summary>
     public async Task<(int Item, int Link, int Dependency, int Evidence)> NewRichItemAsync(Scope scope)
