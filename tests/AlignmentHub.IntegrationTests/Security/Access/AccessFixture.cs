@@ -118,7 +118,11 @@ public class AccessFixture : AlignmentHubFactory, IAsyncLifetime
         var otherItem = await NewItemAsync(Scope.Other, $"Harbor item {HarborCanary}", (LinkTargetType.KeyResult, otherKeyResults[0]));
         Static[Scope.Own] = (ownGoal, ownObjective, ownKeyResult, ownItem);
         Static[Scope.Other] = (otherGoal, otherObjective, otherKeyResults[0], otherItem);
+        await SeedMoreAsync();
     }
+
+    /// <summary>Data a derived fixture adds after the common data.</summary>
+    protected virtual Task SeedMoreAsync() => Task.CompletedTask;
 
     Task IAsyncLifetime.DisposeAsync()
     {
