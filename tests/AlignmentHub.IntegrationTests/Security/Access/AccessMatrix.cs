@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 using AlignmentHub.IntegrationTests.Support;
 
 namespace AlignmentHub.IntegrationTests.Security.Access;
@@ -37,7 +38,7 @@ public enum RowFlags
     /// <summary>A successful request need not change the domain tables (signing in only writes a session row).</summary>
     NoDataChange = 4,
 
-    /// <summary>The page may show users' e-mail addresses (for the administrator's user pages).</summary>
+    /// <summary>The page may show users' e-mail addresses, phone numbers and concurrency stamps (the administrator's user pages and audit log).</summary>
     ShowsEmails = 8,
 
     /// <summary>Not about one team or product: "own" and "other" are the same request, so only the own cell is run.</summary>
@@ -110,6 +111,10 @@ public static class AccessMatrix
     public const string SignedIn = "ok ok | ok ok | ok ok | ok ok | login login";
 
     public const string Everyone = "ok ok | ok ok | ok ok | ok ok | ok ok";
+
+    public const string AdminOnly = "ok ok | 403 403 | 403 403 | 403 403 | login login";
+
+
 
     public static readonly IReadOnlyList<MatrixRow> Rows =
     [
@@ -261,6 +266,40 @@ public static class AccessMatrix
         new("GET", "alignment", E(Read), (f, s) => Get($"/alignment?product={f.Product(s)}"), RowFlags.ProductScoped),
         new("POST", "alignment/relink", E(TeamWrite), async (f, s) => Post("/alignment/relink",
             ("ProductId", N(f.Product(s))), ("ItemIds", N(await f.NewItemAsync(s))), ("Target", $"goal:{f.Goal(s)}"))),
+
+        // ---------------------------------------------------------------- check-in history, team exports (readable by everyone signed in)
+        new("GET", "okrs/key-results/{id:int}/check-ins", E(Read), (f, s) => Get($"/okrs/key-results/{f.KeyResult(s)}/check-ins")),
+        new("GET", "teams/{teamId:int}/export", E(Read), (f, s) => Get($"/teams/{f.Team(s)}/export")),
+        // Downloads are posts: each one writes its own audit row.
+        new("POST", "teams/{teamId:int}/export.json", E(SignedIn), (f, s) => PostNow($"/teams/{f.Team(s)}/export.json")),
+        new("POST", "teams/{teamId:int}/export.csv", E(SignedIn), (f, s) => PostNow($"/teams/{f.Team(s)}/export.csv")),
+
+        // ---------------------------------------------------------------- administration (administrators only; each target user is used by no test client)
+        new("GET", "admin/users", E(AdminOnly), (_, _) => Get("/admin/users"), RowFlags.Unscoped | RowFlags.ShowsEmails),
+        new("GET", "admin/users/{userId:maxlength(450)}", E(AdminOnly), async (f, _) => new CellRequest($"/admin/users/{await f.UserIdAsync("mia@alignmenthub.demo")}"),
+            RowFlags.Unscoped | RowFlags.ShowsEmails),
+        new("POST", "admin/users/{userId:maxlength(450)}/roles", E(AdminOnly), async (f, _) =>
+        {
+            // A real change every time: the target is made a team member only, and the form asks for executive.
+            var id = await f.UserIdAsync("mia@alignmenthub.demo");
+            await f.QueryAsync(async db =>
+            {
+                var member = await db.Roles.Where(r => r.Name == AlignmentHub.Infrastructure.Identity.Roles.TeamMember).Select(r => r.Id).SingleAsync();
+                await db.UserRoles.Where(r => r.UserId == id).ExecuteDeleteAsync();
+                db.UserRoles.Add(new Microsoft.AspNetCore.Identity.IdentityUserRole<string> { UserId = id, RoleId = member });
+                return await db.SaveChangesAsync();
+            });
+            return UserForm(id, "roles") with { Fields = Fields(("Roles", AlignmentHub.Infrastructure.Identity.Roles.Executive)) };
+        }, RowFlags.Unscoped | RowFlags.ShowsEmails),
+        // The disable form exists only for an enabled user and the enable form for a disabled one: set the target first.
+        new("POST", "admin/users/{userId:maxlength(450)}/disable", E(AdminOnly), async (f, _) => UserForm(await UserDisabledAsync(f, "noah@alignmenthub.demo", false), "disable"),
+            RowFlags.Unscoped | RowFlags.ShowsEmails),
+        new("POST", "admin/users/{userId:maxlength(450)}/enable", E(AdminOnly), async (f, _) => UserForm(await UserDisabledAsync(f, "jonas@alignmenthub.demo", true), "enable"),
+            RowFlags.Unscoped | RowFlags.ShowsEmails),
+        new("POST", "admin/users/{userId:maxlength(450)}/sign-out", E(AdminOnly), async (f, _) => UserForm(await f.UserIdAsync("sam@alignmenthub.demo"), "sign-out"),
+            RowFlags.Unscoped | RowFlags.ShowsEmails),
+        new("GET", "admin/audit", E(AdminOnly), (_, _) => Get("/admin/audit"), RowFlags.Unscoped | RowFlags.ShowsEmails),
+        new("POST", "admin/audit/export.csv", E(AdminOnly), (_, _) => PostNow("/admin/audit/export.csv"), RowFlags.Unscoped | RowFlags.ShowsEmails),
     ];
 
     public static MatrixRow Find(string key) => Rows.Single(r => r.Key == key);
@@ -295,6 +334,17 @@ public static class AccessMatrix
 
     /// <summary>The form on <paramref name="url"/> (read as the administrator) posted back to <paramref name="url"/>, with <paramref name="overrides"/>.</summary>
     private static CellRequest Scraped(string url, params (string Name, string Value)[] overrides) => new(url, Fields(overrides), FormPage: url);
+
+    private static async Task<string> UserDisabledAsync(AccessFixture fixture, string email, bool disabled)
+    {
+        var id = await fixture.UserIdAsync(email);
+        await fixture.QueryAsync(db => db.Users.Where(u => u.Id == id).ExecuteUpdateAsync(u => u.SetProperty(x => x.IsDisabled, disabled)));
+        return id;
+    }
+
+    /// <summary>One of the forms on an administrator's user page, read as the administrator and posted back.</summary>
+    private static CellRequest UserForm(string userId, string action) =>
+        new($"/admin/users/{userId}/{action}", FormPage: $"/admin/users/{userId}", FormAction: $"/admin/users/{userId}/{action}");
 
     private static List<KeyValuePair<string, string>> Fields(params (string Name, string Value)[] fields) =>
         fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)).ToList();

@@ -44,7 +44,10 @@ public sealed class OverPostingTests(AccessFixture fixture) : IClassFixture<Acce
             violations.AddRange(change.After!.Where(c => c.Value.Contains(Marker, StringComparison.Ordinal)).Select(c => $"{change.Table}[{change.Key}].{c.Key} holds the CreatedBy value"));
         }
 
-        violations.AddRange(result.After.ChangesSince(result.Before).Where(c => c.Table == "AspNetUserRoles").Select(c => "role membership changed: " + c));
+        if (!endpoint.EndsWith("/roles", StringComparison.Ordinal)) // the one form whose job is to change role memberships
+        {
+            violations.AddRange(result.After.ChangesSince(result.Before).Where(c => c.Table == "AspNetUserRoles").Select(c => "role membership changed: " + c));
+        }
         Assert.True(violations.Count == 0, $"{endpoint} as {role} bound fields it does not own ({string.Join(", ", injected.Select(i => i.Key))}): {string.Join("; ", violations)}");
     }
 
