@@ -39,7 +39,7 @@ export Seed__Demo=false
 export Seed__DemoPassword="$PASSWORD"
 export Serilog__MinimumLevel__Default=Warning
 export Benchmark__BaselinePage=true
-export Security__SignInAttemptsPerMinute="${Security__SignInAttemptsPerMinute:-1000}"
+export Security__SignInAttemptsPerMinute="${Security__SignInAttemptsPerMinute:-1000000}"
 
 seed() { # name items
   local started=$SECONDS
@@ -73,7 +73,9 @@ sign_in() { # email
 }
 cookie_header() { awk -F'\t' '!/^#/ && NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep="; " } /^#HttpOnly_/ { split($0, f, "\t"); printf "%s%s=%s", sep, f[6], f[7]; sep="; " }' "$JAR"; }
 get() { curl -s -b "$JAR" "$BASE$1"; }
-product_id() { get "/dashboards" | grep -o "<option value=\"[0-9]*\"[^>]*>$1<" | grep -o '[0-9]\+' | head -1; }
+product_id() { # name → id, empty when the product picker is not shown (a single product)
+  get "/dashboards" | { grep -o "<option value=\"[0-9]*\"[^>]*>$1<" || true; } | { grep -o '[0-9]\+' || true; } | head -1
+}
 
 to_ms() { # "1.23ms" / "850.00us" / "1.02s" → milliseconds
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'

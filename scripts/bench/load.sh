@@ -50,12 +50,12 @@ COOKIE=$(cookie_header)
 # The pages: every team's OKRs and dashboard, every objective of the quarter; the key results to check in on.
 PRODUCT=$(product_id Atlas10k)
 [[ -n $PRODUCT ]] || PRODUCT=1
-get "/dashboards?product=$PRODUCT" | grep -o '/dashboards/teams/[0-9]*' | sort -u | sed "s|\$|?product=$PRODUCT|" >"$WORK/team-dashboards.txt"
+get "/dashboards?product=$PRODUCT" | grep -o '/dashboards/teams/[0-9][0-9]*' | sort -u | sed "s|\$|?product=$PRODUCT|" >"$WORK/team-dashboards.txt"
 grep -o '[0-9]*?' "$WORK/team-dashboards.txt" | tr -d '?' | sed 's|^|/okrs?team=|' >"$WORK/team-okrs.txt"
-get "/okrs" | grep -o '/okrs/objectives/[0-9]*' | sort -u >"$WORK/objectives.txt"
+get "/okrs" | grep -o '/okrs/objectives/[0-9][0-9]*' | sort -u >"$WORK/objectives.txt"
 cat "$WORK/team-dashboards.txt" "$WORK/team-okrs.txt" "$WORK/objectives.txt" >"$WORK/reads.txt"
 for objective in $(head -20 "$WORK/objectives.txt"); do
-  get "$objective" | grep -o 'id="kr-[0-9]*"' | grep -o '[0-9]\+'
+  get "$objective" | { grep -o 'id="kr-[0-9][0-9]*"' || true; } | grep -o '[0-9][0-9]*' || true
 done | sort -u >"$WORK/key-results.txt"
 printf '%s team dashboards, %s team OKR pages, %s objective pages; %s key results for check-ins\n' \
   "$(wc -l <"$WORK/team-dashboards.txt")" "$(wc -l <"$WORK/team-okrs.txt")" "$(wc -l <"$WORK/objectives.txt")" "$(wc -l <"$WORK/key-results.txt")" >&2
