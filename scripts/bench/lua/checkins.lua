@@ -15,5 +15,5 @@ function request()
   local body = string.format("Value=%d&Confidence=%d&Note=load+test&__RequestVerificationToken=%s",
     math.random(0, 100), math.random(0, 10), token)
   return wrk.format("POST", "/okrs/key-results/" .. ids[math.random(#ids)] .. "/check-ins",
-    { ["Content-Type"] = "application/x-www-form-urlencoded" }, body)
+    with_headers({ ["Content-Type"] = "application/x-www-form-urlencoded" }), body)
 end

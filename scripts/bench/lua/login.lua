@@ -6,5 +6,5 @@ function init(args)
 end
 
 function request()
-  return wrk.format("POST", "/account/login", { ["Content-Type"] = "application/x-www-form-urlencoded" }, body)
+  return wrk.format("POST", "/account/login", with_headers({ ["Content-Type"] = "application/x-www-form-urlencoded" }), body)
 end

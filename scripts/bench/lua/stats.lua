@@ -2,6 +2,15 @@
 -- RESULT requests=… rps=… p50=… p95=… p99=… (ms) s2xx=… s3xx=… s409=… s429=… s4xx=… s5xx=… socket=…
 local threads = {}
 
+-- wrk.format uses the headers given to it instead of wrk.headers (the -H options, such as the session cookie), so
+-- scripts that pass their own headers merge them with this.
+function with_headers(extra)
+  local all = {}
+  for name, value in pairs(wrk.headers) do all[name] = value end
+  for name, value in pairs(extra) do all[name] = value end
+  return all
+end
+
 function setup(thread)
   table.insert(threads, thread)
 end
