@@ -66,6 +66,12 @@ public sealed partial class AuditTableGuard : DbCommandInterceptor
         deleteOnly = true;
         var found = false;
 
+        // Every command of the app passes here: most never name the audit table, so skip the regular expressions.
+        if (!sql.Contains("AuditEntries", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
         // EF sends parameters apart from the text, so user data never reaches this check; comments are dropped first.
         var text = LineComment().Replace(sql, string.Empty);
         foreach (var statement in text.Split(';'))
