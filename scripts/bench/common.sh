@@ -71,7 +71,8 @@ sign_in() { # email
     --data-urlencode "__RequestVerificationToken=$token" "$BASE/account/login")
   [[ $status == 302 ]] || { echo "sign-in as $1 answered $status" >&2; exit 1; }
 }
-cookie_header() { awk -F'\t' '!/^#/ && NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep="; " } /^#HttpOnly_/ { split($0, f, "\t"); printf "%s%s=%s", sep, f[6], f[7]; sep="; " }' "$JAR"; }
+cookie_header() { # [jar] → the Cookie header of a cookie jar (the signed-in one by default)
+  awk -F'\t' '!/^#/ && NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep="; " } /^#HttpOnly_/ { split($0, f, "\t"); printf "%s%s=%s", sep, f[6], f[7]; sep="; " }' "${1:-$JAR}"; }
 get() { curl -s -b "$JAR" "$BASE$1"; }
 product_id() { # name → id, empty when the product picker is not shown (a single product)
   get "/dashboards" | { grep -o "<option value=\"[0-9]*\"[^>]*>$1<" || true; } | { grep -o '[0-9]\+' || true; } | head -1

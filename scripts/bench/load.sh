@@ -86,7 +86,7 @@ wrk_phase writes 1 16 "$DURATION" checkins.lua "$WORK/key-results.txt" "$TOKEN"
 log "sign-in: 20 s, 4 connections (limit lifted for this app run)"
 ANON_JAR="$WORK/anonymous.txt"
 LOGIN_TOKEN=$(curl -s -c "$ANON_JAR" "$BASE/account/login" | token_of)
-ANON_COOKIE=$(awk -F'\t' '!/^#/ && NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep="; " } /^#HttpOnly_/ { split($0, f, "\t"); printf "%s%s=%s", sep, f[6], f[7]; sep="; " }' "$ANON_JAR")
+ANON_COOKIE=$(cookie_header "$ANON_JAR")
 login_phase() { # name
   local out
   out=$(wrk -t1 -c4 -d20s --timeout 10s -H "Cookie: $ANON_COOKIE" -s "$BENCH_LUA/login.lua" "$BASE" -- "pm%40atlas10k.example" "$PASSWORD" "$LOGIN_TOKEN")
@@ -111,7 +111,7 @@ log "the sign-in limit as configured (10 a minute): restarting the app with it"
 stop_app
 Security__SignInAttemptsPerMinute=10 start_app
 LOGIN_TOKEN=$(curl -s -c "$ANON_JAR" "$BASE/account/login" | token_of)
-ANON_COOKIE=$(awk -F'\t' '!/^#/ && NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep="; " } /^#HttpOnly_/ { split($0, f, "\t"); printf "%s%s=%s", sep, f[6], f[7]; sep="; " }' "$ANON_JAR")
+ANON_COOKIE=$(cookie_header "$ANON_JAR")
 login_phase limit
 RETRY_AFTER=$(curl -s -o /dev/null -D - -b "$ANON_JAR" --data "Email=pm%40atlas10k.example&Password=$PASSWORD&__RequestVerificationToken=$LOGIN_TOKEN" "$BASE/account/login" | awk -F': ' 'tolower($1) == "retry-after" { print $2 }' | tr -d '\r')
 
