@@ -120,8 +120,25 @@ builder.Services.AddAntiforgery(o =>
     o.Cookie.SameSite = SameSiteMode.Strict;
 });
 
-// Several instances can serve one database: they share the key ring stored in it.
-builder.Services.AddDataProtection().SetApplicationName("AlignmentHub").PersistKeysToDbContext<AppDbContext>();
+// Several instances can serve one database: they share the key ring stored in it. With a certificate configured
+// (DataProtection:CertificatePath, a PKCS#12 file with its private key, + DataProtection:CertificatePassword) the keys
+// are encrypted at rest with it, so a copy of the database alone cannot forge or read cookies; every instance needs
+// the same certificate. Without one, keys are stored unencrypted (the startup warning "No XML encryptor configured").
+var dataProtection = builder.Services.AddDataProtection().SetApplicationName("AlignmentHub").PersistKeysToDbContext<AppDbContext>();
+if (builder.Configuration["DataProtection:CertificatePath"] is { Length: > 0 } certificatePath)
+{
+    dataProtection.ProtectKeysWithCertificate(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
+        Path.GetFullPath(certificatePath, builder.Environment.ContentRootPath), builder.Configuration["DataProtection:CertificatePassword"]));
+}
+
+// Behind a reverse proxy: take the client address and scheme from X-Forwarded-For/-Proto, but only from the proxies
+// named in configuration (ForwardedHeaders:KnownProxies, ForwardedHeaders:KnownNetworks). Nothing configured, no
+// forwarded header is trusted, so a client cannot spoof its address to the sign-in rate limiter.
+var forwardedHeaders = ForwardedHeadersSetup.FromConfiguration(builder.Configuration);
+if (forwardedHeaders is not null)
+{
+    builder.Services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(forwardedHeaders.Apply);
+}
 
 builder.Services.AddAuthorization(o =>
 {
@@ -231,6 +248,12 @@ using (var scope = app.Services.CreateScope())
     {
         return 1;
     }
+}
+
+if (forwardedHeaders is not null)
+{
+    // First, so that everything after it (HSTS, rate limiter, logs, cookies) sees the client, not the proxy.
+    app.UseForwardedHeaders();
 }
 
 if (app.Environment.IsDevelopment())
