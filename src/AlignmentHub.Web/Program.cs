@@ -17,6 +17,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
+using Microsoft.Extensions.Options;
 using Serilog;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -74,6 +75,17 @@ builder.Services.ConfigureApplicationCookie(o =>
     o.LoginPath = "/account/login";
     o.LogoutPath = "/account/logout";
     o.AccessDeniedPath = "/account/access-denied";
+
+    // Identity's security-stamp check (roles, disabling) builds a SignInManager and a UserManager on every request
+    // only to find, nearly always, that the interval has not passed: look at the ticket's age first, as it would.
+    o.Events.OnValidatePrincipal = context =>
+    {
+        var interval = context.HttpContext.RequestServices.GetRequiredService<IOptions<SecurityStampValidatorOptions>>().Value.ValidationInterval;
+        var issued = context.Properties.IssuedUtc;
+        return issued is null || context.Options.TimeProvider!.GetUtcNow() - issued.Value > interval
+            ? SecurityStampValidator.ValidatePrincipalAsync(context)
+            : Task.CompletedTask;
+    };
 
     // A signed-in user refused by an authorization policy gets the 403 page at the address they asked for (not a
     // redirect), and the refusal is logged like every other 403 (checklist H.35).

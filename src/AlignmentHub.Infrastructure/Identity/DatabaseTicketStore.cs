@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using AlignmentHub.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,8 +13,13 @@ namespace AlignmentHub.Infrastructure.Identity;
 /// Keeps authentication tickets in the database (<see cref="UserSession"/>) instead of in the cookie, so that signing
 /// out, or an administrator ending someone's sessions, revokes them immediately (security checklist B.10).
 /// </summary>
-public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, TimeProvider clock) : ITicketStore
+public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, IHttpContextAccessor requests, TimeProvider clock) : ITicketStore
 {
+    // Every signed-in request reads its session: compiled once, so no expression tree is built or looked up per request.
+    private static readonly Func<AppDbContext, string, Task<SessionRow?>> ReadSession = EF.CompileAsyncQuery(
+        (AppDbContext db, string key) => db.UserSessions.AsNoTracking().Where(s => s.Id == key)
+            .Select(s => new SessionRow(s.Ticket, s.CreatedAt, s.ExpiresAt)).SingleOrDefault());
+
     /// <summary>
     /// A session ends this long after sign-in however active it is (checklist B.10). Sliding renewal moves the ticket's
     /// IssuedUtc and ExpiresUtc forward, so the limit is measured from the row's <see cref="UserSession.CreatedAt"/>, which
@@ -62,10 +68,19 @@ public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, TimeProvide
 
     public async Task<AuthenticationTicket?> RetrieveAsync(string key)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var session = await db.UserSessions.AsNoTracking().Where(s => s.Id == key)
-            .Select(s => new { s.Ticket, s.CreatedAt, s.ExpiresAt }).SingleOrDefaultAsync();
+        // A read without tracking: the request's own DbContext serves it (it is created for the page anyway), which
+        // spares every request a second DI scope and context. Outside a request, a scope of its own.
+        SessionRow? session;
+        if (requests.HttpContext?.RequestServices.GetService<AppDbContext>() is { } requestDb)
+        {
+            session = await ReadSession(requestDb, key);
+        }
+        else
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            session = await ReadSession(scope.ServiceProvider.GetRequiredService<AppDbContext>(), key);
+        }
+
         if (session is null || !IsActive(session.CreatedAt, session.ExpiresAt, clock.GetUtcNow()))
         {
             return null;
@@ -84,6 +99,8 @@ public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, TimeProvide
     /// <summary>Ends every session of a user (used when a user is disabled or their roles change).</summary>
     public static Task<int> RemoveAllForUserAsync(AppDbContext db, string userId, CancellationToken cancellationToken) =>
         db.UserSessions.Where(s => s.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+
+    private sealed record SessionRow(byte[] Ticket, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt);
 
     private static string Base64UrlEncode(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

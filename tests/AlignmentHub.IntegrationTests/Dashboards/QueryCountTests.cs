@@ -115,6 +115,8 @@ public sealed class QueryCountTests(QueryCountingFactory factory, ITestOutputHel
             "/roadmap/list?sort=rice",
             "/roadmap/list?orphans=true",
             $"/okrs/objectives/{objectiveId}",
+            "/okrs",
+            $"/okrs?team={teamId}",
         ];
 
         var small = new Dictionary<string, (int Warm, int Cold)>();

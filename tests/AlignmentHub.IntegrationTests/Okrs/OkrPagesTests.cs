@@ -444,17 +444,8 @@ public sealed class OkrPagesTests(AlignmentHubFactory factory) : IClassFixture<A
         var oneKeyResult = objectives.First(o => o.KeyResults.Count == 1 && o.GoalId != null);
         var threeKeyResults = objectives.First(o => o.KeyResults.Count == 3 && o.GoalId != null);
 
-        // Only the commands that read OKR tables: sign-in and layout queries are not what is measured.
-        async Task<int> CountAsync(string url)
-        {
-            await counter.MeasureGetAsync(client, url);
-            return counter.Commands.Count(c => c.Contains("Objectives", StringComparison.Ordinal) || c.Contains("KeyResults", StringComparison.Ordinal)
-                || c.Contains("CheckIns", StringComparison.Ordinal) || c.Contains("Periods", StringComparison.Ordinal) || c.Contains("Goals", StringComparison.Ordinal));
-        }
-
-        var all = await CountAsync("/okrs");
-        var team = await CountAsync($"/okrs?team={platform}");
-        // Objective pages keep their data between changes (ReadModelCache): measured warm, every command counted.
+        // The OKR list and objective pages keep what they read until the data changes (ReadModelCache); their counts
+        // after a change, at two data sizes, are in Dashboards.QueryCountTests. Here: warm, every command counted.
         async Task<int> WarmAsync(string url)
         {
             await counter.MeasureGetAsync(client, url); // a first GET, then the measured one
@@ -464,8 +455,7 @@ public sealed class OkrPagesTests(AlignmentHubFactory factory) : IClassFixture<A
         var small = await WarmAsync($"/okrs/objectives/{oneKeyResult.Id}");
         var large = await WarmAsync($"/okrs/objectives/{threeKeyResults.Id}");
 
-        Assert.Equal(all, team);
-        Assert.InRange(all, 1, 8);
+        Assert.Equal(await WarmAsync("/okrs"), await WarmAsync($"/okrs?team={platform}"));
         Assert.Equal(small, large);
         Assert.InRange(small, 1, 5);
     }

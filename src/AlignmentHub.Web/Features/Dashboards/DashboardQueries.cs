@@ -37,7 +37,7 @@ public sealed class GetDefaultTeamHandler(AppDbContext db, AlignmentHub.Web.Infr
 /// the product list and the alignment reviews: a fixed number of queries whatever the data size. Figures come from
 /// the domain's <see cref="AlignmentMetrics"/>.
 /// </summary>
-public sealed class DashboardQueryHandlers(AppDbContext db, AlignmentGraphLoader loader, NavigationContext navigation, TimeProvider clock)
+public sealed class DashboardQueryHandlers(AppDbContext db, AlignmentGraphLoader loader, NavigationContext navigation, TimeProvider clock, ReadModelCache cache)
     : IQueryHandler<GetExecutiveDashboardQuery, ExecutiveDashboard>, IQueryHandler<GetTeamDashboardQuery, TeamDashboard>
 {
     /// <summary>Rows of a list before "and n more".</summary>
@@ -216,8 +216,10 @@ public sealed class DashboardQueryHandlers(AppDbContext db, AlignmentGraphLoader
         new(item.Id, item.Title, snapshot.TeamNames.GetValueOrDefault(item.TeamId) ?? "Team", item.Status, item.Horizon,
             item.Effort is > 0m and { } e ? e : 1m, item.Effort is > 0m, isOrphan);
 
+    // The product picker of both dashboards; shared, never changed by a reader (ADR 0005).
     private Task<List<ProductChoice>> ProductsAsync(CancellationToken cancellationToken) =>
-        db.Products.AsNoTracking().OrderBy(p => p.Name).Select(p => new ProductChoice(p.Id, p.Name)).ToListAsync(cancellationToken);
+        cache.GetOrReadAsync(db, "dashboard-products",
+            () => db.Products.AsNoTracking().OrderBy(p => p.Name).Select(p => new ProductChoice(p.Id, p.Name)).ToListAsync(cancellationToken), cancellationToken);
 
     private async Task<ProductSnapshot> SnapshotAsync(int? productId, List<ProductChoice> products, CancellationToken cancellationToken)
     {

@@ -17,10 +17,11 @@ public sealed record GetOkrsQuery(string? PeriodKey, string? Team) : IQuery<OkrL
 
 /// <summary>
 /// Reads in a constant number of set-based queries (periods, teams, the period's objectives with their key results,
-/// the latest confidence per key result, the alignment of the period's objectives, their goals, their owners);
-/// progress and flags are computed in memory by the domain.
+/// the latest confidence per key result, the alignment of the period's objectives, their goals, their owners) and
+/// keeps what it read in the shared <see cref="ReadModelCache"/> until the database changes (ADR 0005); progress,
+/// flags and the tree depend on the clock and are computed in memory by the domain on every request.
 /// </summary>
-public sealed class GetOkrsHandler(AppDbContext db, OkrAccess access, ICurrentUser user, TimeProvider clock) : IQueryHandler<GetOkrsQuery, OkrListPage>
+public sealed class GetOkrsHandler(AppDbContext db, OkrAccess access, ICurrentUser user, TimeProvider clock, ReadModelCache cache) : IQueryHandler<GetOkrsQuery, OkrListPage>
 {
     private const int MaxDisplayedInput = 24;
 
@@ -31,8 +32,8 @@ public sealed class GetOkrsHandler(AppDbContext db, OkrAccess access, ICurrentUs
         var current = Period.Containing(today);
         var notices = new List<string>();
 
-        // 1. Periods: those in the database, and always the current quarter.
-        var stored = await db.Periods.AsNoTracking().OrderBy(p => p.Year).ThenBy(p => p.Quarter).ToListAsync(cancellationToken);
+        // 1. Periods: those in the database, and always the current quarter. 2. Teams, for the filter and for names.
+        var (stored, teams) = await cache.GetOrReadAsync(db, "okr-list-periods-teams", () => ReadPeriodsAndTeamsAsync(cancellationToken), cancellationToken);
         var periods = stored.Any(p => p.Key == current.Key) ? stored : [.. stored, current];
         periods = [.. periods.OrderBy(p => p.Year).ThenBy(p => p.Quarter)];
         var requestedKey = query.PeriodKey?.Trim().ToUpperInvariant();
@@ -49,8 +50,6 @@ public sealed class GetOkrsHandler(AppDbContext db, OkrAccess access, ICurrentUs
             period = periods.First(p => p.Key == current.Key);
         }
 
-        // 2. Teams, for the filter and for names.
-        var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new TeamOption(t.Id, t.Name)).ToListAsync(cancellationToken);
         TeamOption? team = null;
         if (!string.IsNullOrWhiteSpace(query.Team))
         {
@@ -66,7 +65,9 @@ public sealed class GetOkrsHandler(AppDbContext db, OkrAccess access, ICurrentUs
         var index = periods.IndexOf(period);
         var (groups, counts, multipleProducts) = period.Id == 0
             ? ([], new OkrSummaryCounts(0, 0, 0, 0, 0, 0, 0, 0), false)
-            : await LoadTreeAsync(period, team?.Id, teamNames, now, cancellationToken);
+            : BuildTree(
+                await cache.GetOrReadAsync(db, ("okr-list-tree", period.Id, team?.Id), () => ReadTreeAsync(period.Id, team?.Id, cancellationToken), cancellationToken),
+                period, teamNames, now);
 
         return new OkrListPage(
             periods.Select(p => ToView(p, today, current)).ToList(),
@@ -110,11 +111,28 @@ public sealed class GetOkrsHandler(AppDbContext db, OkrAccess access, ICurrentUs
         return team is not null && mine.Contains(team.Id) ? team.Id : mine.Count > 0 ? mine.Min() : null;
     }
 
-    private async Task<(List<GoalGroup> Groups, OkrSummaryCounts Counts, bool MultipleProducts)> LoadTreeAsync(
-        Period period, int? teamId, Dictionary<int, string> teamNames, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var periodId = period.Id;
+    private sealed record PeriodsAndTeams(List<Period> Periods, List<TeamOption> Teams);
 
+    private async Task<PeriodsAndTeams> ReadPeriodsAndTeamsAsync(CancellationToken cancellationToken)
+    {
+        var periods = await db.Periods.AsNoTracking().OrderBy(p => p.Year).ThenBy(p => p.Quarter).ToListAsync(cancellationToken);
+        var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new TeamOption(t.Id, t.Name)).ToListAsync(cancellationToken);
+        return new PeriodsAndTeams(periods, teams);
+    }
+
+    /// <summary>
+    /// What the tree is built from, as read from the database: the same for every reader and every moment until the
+    /// data changes, so it is shared by concurrent requests (entities read without tracking and never changed).
+    /// </summary>
+    private sealed record TreeData(
+        List<Objective> Objectives,
+        Dictionary<int, int?> Confidence,
+        Dictionary<int, AlignmentRow> Alignment,
+        Dictionary<int, GoalRef> Goals,
+        Dictionary<string, string> Owners);
+
+    private async Task<TreeData> ReadTreeAsync(int periodId, int? teamId, CancellationToken cancellationToken)
+    {
         // 3. The objectives shown, with their key results (one query with a join).
         var objectivesQuery = db.Objectives.AsNoTracking().Where(o => o.PeriodId == periodId && o.Status != ObjectiveStatus.Retired);
         if (teamId is { } t)
@@ -125,7 +143,7 @@ public sealed class GetOkrsHandler(AppDbContext db, OkrAccess access, ICurrentUs
         var objectives = await objectivesQuery.Include(o => o.KeyResults).ToListAsync(cancellationToken);
         if (objectives.Count == 0)
         {
-            return ([], new OkrSummaryCounts(0, 0, 0, 0, 0, 0, 0, 0), false);
+            return new TreeData([], [], [], [], []);
         }
 
         // 4. The confidence of the latest check-in of each of their key results.
@@ -152,19 +170,30 @@ public sealed class GetOkrsHandler(AppDbContext db, OkrAccess access, ICurrentUs
             .ToDictionaryAsync(a => a.Id, cancellationToken);
         await AddMissingParentsAsync(db, alignment, cancellationToken);
 
-        var visible = objectives.ToDictionary(o => o.Id);
-        var goalOf = visible.Keys.ToDictionary(id => id, id => GoalOf(alignment, id));
-
         // 6. Goals and 7. owners.
-        var goalIds = goalOf.Values.OfType<int>().Distinct().ToList();
+        var goalIds = objectives.Select(o => GoalOf(alignment, o.Id)).OfType<int>().Distinct().ToList();
         var goals = await db.Goals.AsNoTracking().Where(g => goalIds.Contains(g.Id))
             .Select(g => new GoalRef(g.Id, g.ProductId, g.Product.Name, g.Rank, g.Title, g.Status))
             .ToDictionaryAsync(g => g.Id, cancellationToken);
         var ownerIds = objectives.Select(o => o.OwnerId).OfType<string>().Distinct().ToList();
         var owners = await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id))
             .Select(u => new { u.Id, u.DisplayName }).ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
+        return new TreeData(objectives, confidence, alignment, goals, owners);
+    }
 
-        // In memory: progress, flags and the tree.
+    /// <summary>In memory, per request (flags depend on the clock): progress, flags, the tree and the counts.</summary>
+    private static (List<GoalGroup> Groups, OkrSummaryCounts Counts, bool MultipleProducts) BuildTree(
+        TreeData data, Period period, Dictionary<int, string> teamNames, DateTimeOffset now)
+    {
+        var (objectives, confidence, alignment, goals, owners) = data;
+        if (objectives.Count == 0)
+        {
+            return ([], new OkrSummaryCounts(0, 0, 0, 0, 0, 0, 0, 0), false);
+        }
+
+        var visible = objectives.ToDictionary(o => o.Id);
+        var goalOf = visible.Keys.ToDictionary(id => id, id => GoalOf(alignment, id));
+
         var summaries = objectives.ToDictionary(o => o.Id, o => Summarise(o, period, now, confidence, teamNames, owners));
         var children = objectives.Where(o => o.ParentObjectiveId is { } p && visible.ContainsKey(p))
             .GroupBy(o => o.ParentObjectiveId!.Value)

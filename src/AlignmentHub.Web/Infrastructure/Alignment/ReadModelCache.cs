@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AlignmentHub.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -18,6 +19,9 @@ public sealed class ReadModelCache : IDisposable
 
     private readonly MemoryCache entries = new(new MemoryCacheOptions { SizeLimit = Capacity });
 
+    // Keyed weakly by context: a reading lives as long as its request's DbContext and no longer.
+    private readonly ConditionalWeakTable<AppDbContext, StrongBox<long>> stamps = new();
+
     public async Task<T> GetOrReadAsync<T>(AppDbContext db, object key, Func<Task<T>> read, CancellationToken cancellationToken)
         where T : class
     {
@@ -28,7 +32,7 @@ public sealed class ReadModelCache : IDisposable
 
         // The counter is read before the data: a change committed in between makes the entry look older than it is,
         // so the next request reads again. Never the other way round.
-        var stamp = await StampAsync(db, cancellationToken);
+        var stamp = await RequestStampAsync(db, cancellationToken);
         if (entries.TryGetValue(key, out Entry? entry) && entry!.Stamp == stamp)
         {
             return (T)entry.Value;
@@ -40,6 +44,25 @@ public sealed class ReadModelCache : IDisposable
     }
 
     public void Dispose() => entries.Dispose();
+
+    /// <summary>
+    /// The change counter as this DbContext (one request) first read it, so that a page built from several cached
+    /// parts pays for one counter query. Reusing an older reading is safe (an entry may look older than it is, never
+    /// newer); this context's own saves forget the reading, so a request never reads past its own writes.
+    /// </summary>
+    public async Task<long> RequestStampAsync(AppDbContext db, CancellationToken cancellationToken)
+    {
+        if (stamps.TryGetValue(db, out var known))
+        {
+            return known.Value;
+        }
+
+        var stamp = await StampAsync(db, cancellationToken);
+        stamps.AddOrUpdate(db, new StrongBox<long>(stamp));
+        db.SavedChanges += (_, _) => stamps.Remove(db);
+        db.SaveChangesFailed += (_, _) => stamps.Remove(db);
+        return stamp;
+    }
 
     /// <summary>The database's change counter (one row, bumped by every committing write).</summary>
     public static Task<long> StampAsync(AppDbContext db, CancellationToken cancellationToken) =>

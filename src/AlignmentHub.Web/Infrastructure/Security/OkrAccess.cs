@@ -52,9 +52,9 @@ public sealed class OkrAccess(AppDbContext db, ICurrentUser user, UserMembership
     }
 
     /// <summary>The teams the signed-in user belongs to.</summary>
-    public Task<HashSet<int>> MyTeamsAsync(CancellationToken cancellationToken) => memberships.TeamsAsync(cancellationToken);
+    public Task<IReadOnlySet<int>> MyTeamsAsync(CancellationToken cancellationToken) => memberships.TeamsAsync(cancellationToken);
 
-    private Task<HashSet<int>> MyProductsAsync(CancellationToken cancellationToken) => memberships.ManagedProductsAsync(cancellationToken);
+    private Task<IReadOnlySet<int>> MyProductsAsync(CancellationToken cancellationToken) => memberships.ManagedProductsAsync(cancellationToken);
 
     /// <summary>
     /// The product an objective serves: the product of its goal, or of the first goal up its chain of parents.

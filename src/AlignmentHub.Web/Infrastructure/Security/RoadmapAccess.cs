@@ -42,7 +42,7 @@ public sealed class RoadmapAccess(ICurrentUser user, UserMemberships memberships
         user.IsInRole(Roles.Admin) || (user.IsInRole(Roles.ProductManager) && (await MyProductsAsync(cancellationToken)).Contains(productId));
 
     /// <summary>The teams the signed-in user belongs to.</summary>
-    public Task<HashSet<int>> MyTeamsAsync(CancellationToken cancellationToken) => memberships.TeamsAsync(cancellationToken);
+    public Task<IReadOnlySet<int>> MyTeamsAsync(CancellationToken cancellationToken) => memberships.TeamsAsync(cancellationToken);
 
-    private Task<HashSet<int>> MyProductsAsync(CancellationToken cancellationToken) => memberships.ManagedProductsAsync(cancellationToken);
+    private Task<IReadOnlySet<int>> MyProductsAsync(CancellationToken cancellationToken) => memberships.ManagedProductsAsync(cancellationToken);
 }

@@ -1,36 +1,36 @@
 using AlignmentHub.Infrastructure.Persistence;
+using AlignmentHub.Web.Infrastructure.Alignment;
 using Microsoft.EntityFrameworkCore;
 
 namespace AlignmentHub.Web.Infrastructure.Security;
 
 /// <summary>
-/// The signed-in user's teams and managed products, read once per request and shared by the access rules
-/// (<see cref="OkrAccess"/>, <see cref="RoadmapAccess"/>).
+/// The signed-in user's teams and managed products, shared by the access rules (<see cref="OkrAccess"/>,
+/// <see cref="RoadmapAccess"/>). Read once per change of the database (memberships are business data: changing one
+/// moves the change counter, ADR 0005) and once per request at most.
 /// </summary>
-public sealed class UserMemberships(AppDbContext db, ICurrentUser user)
+public sealed class UserMemberships(AppDbContext db, ICurrentUser user, ReadModelCache cache)
 {
-    private HashSet<int>? teams;
-    private HashSet<int>? products;
+    private Memberships? memberships;
 
-    public async Task<HashSet<int>> TeamsAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlySet<int>> TeamsAsync(CancellationToken cancellationToken) => (await ReadAsync(cancellationToken)).Teams;
+
+    public async Task<IReadOnlySet<int>> ManagedProductsAsync(CancellationToken cancellationToken) => (await ReadAsync(cancellationToken)).Products;
+
+    private async Task<Memberships> ReadAsync(CancellationToken cancellationToken)
     {
-        if (teams is null)
+        if (memberships is null)
         {
             var id = user.Id;
-            teams = (await db.TeamMemberships.AsNoTracking().Where(m => m.UserId == id).Select(m => m.TeamId).ToListAsync(cancellationToken)).ToHashSet();
+            memberships = await cache.GetOrReadAsync(db, ("memberships", id), async () => new Memberships(
+                (await db.TeamMemberships.AsNoTracking().Where(m => m.UserId == id).Select(m => m.TeamId).ToListAsync(cancellationToken)).ToHashSet(),
+                (await db.ProductManagers.AsNoTracking().Where(m => m.UserId == id).Select(m => m.ProductId).ToListAsync(cancellationToken)).ToHashSet()),
+                cancellationToken);
         }
 
-        return teams;
+        return memberships;
     }
 
-    public async Task<HashSet<int>> ManagedProductsAsync(CancellationToken cancellationToken)
-    {
-        if (products is null)
-        {
-            var id = user.Id;
-            products = (await db.ProductManagers.AsNoTracking().Where(m => m.UserId == id).Select(m => m.ProductId).ToListAsync(cancellationToken)).ToHashSet();
-        }
-
-        return products;
-    }
+    /// <summary>Shared by concurrent requests of the same user: callers only read the sets.</summary>
+    private sealed record Memberships(IReadOnlySet<int> Teams, IReadOnlySet<int> Products);
 }
