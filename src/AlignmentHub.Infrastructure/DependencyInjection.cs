@@ -18,10 +18,12 @@ public static class DependencyInjection
     {
         var provider = GetProvider(configuration);
         var connectionString = GetConnectionString(configuration, provider, contentRoot);
-        services.AddScoped<ChangeCounterInterceptor>();
-        services.AddScoped<AuditingSaveChangesInterceptor>();
-        services.AddScoped<AuditTableGuard>();
-        services.AddDbContext<AppDbContext>((sp, options) =>
+        // Pooled: a request takes a ready context instead of building one (and its EF service scope) every time. The
+        // options, and so the interceptors, are therefore built once; per-use state lives in AppDbContext.Use.
+        services.AddSingleton<ChangeCounterInterceptor>();
+        services.AddSingleton<AuditingSaveChangesInterceptor>();
+        services.AddSingleton<AuditTableGuard>();
+        services.AddDbContextPool<AppDbContext>((sp, options) =>
         {
             _ = provider switch
             {

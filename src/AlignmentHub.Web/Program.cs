@@ -38,7 +38,8 @@ builder.Services.AddSerilog(
 // Persistence: one DbContext, provider chosen by Database:Provider.
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddHttpContextAccessor();
-builder.Services.AddScoped<IAuditActor, HttpAuditActor>();
+// A singleton that reads the current request through the accessor: the pooled DbContext's interceptors are singletons.
+builder.Services.AddSingleton<IAuditActor, HttpAuditActor>();
 builder.Services.AddPersistence(builder.Configuration, builder.Environment.ContentRootPath);
 
 // Identity with the settings of the security checklist (B.7, B.9, password hashing).

@@ -25,11 +25,11 @@ public static class AuditRetention
             throw new ArgumentOutOfRangeException(nameof(retentionDays), $"Audit rows are kept at least {MinimumDays} days.");
         }
 
-        var guard = db.GetService<IDbContextOptions>().Extensions.OfType<CoreOptionsExtension>().Single().Interceptors?.OfType<AuditTableGuard>().SingleOrDefault()
+        _ = db.GetService<IDbContextOptions>().Extensions.OfType<CoreOptionsExtension>().Single().Interceptors?.OfType<AuditTableGuard>().SingleOrDefault()
             ?? throw new InvalidOperationException("The audit table guard is not registered on this DbContext.");
         var utcCutoff = cutoff.ToUniversalTime();
         int deleted;
-        using (guard.PermitRetentionDelete())
+        using (AuditTableGuard.PermitRetentionDelete(db))
         {
             deleted = await db.AuditEntries.Where(a => a.OccurredAt < utcCutoff).ExecuteDeleteAsync(cancellationToken);
         }

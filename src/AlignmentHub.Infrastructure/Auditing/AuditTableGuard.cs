@@ -1,5 +1,7 @@
 using System.Data.Common;
 using System.Text.RegularExpressions;
+using AlignmentHub.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace AlignmentHub.Infrastructure.Auditing;
@@ -9,54 +11,52 @@ namespace AlignmentHub.Infrastructure.Auditing;
 /// interceptor already refuses modified or deleted <c>AuditEntry</c> objects, but bulk statements
 /// (<c>ExecuteUpdate</c>, <c>ExecuteDelete</c>, raw SQL) never pass through SaveChanges: this closes that gap.
 /// The one exception is the retention purge (<see cref="AuditRetention"/>), which holds a permit while it runs.
-/// Scoped: one instance per DbContext.
+/// Singleton: the permit is kept in the context's <see cref="Persistence.ContextUse"/>.
 /// </summary>
 public sealed partial class AuditTableGuard : DbCommandInterceptor
 {
     public const string AppendOnlyMessage = "Audit entries are append-only: they cannot be changed or deleted.";
 
-    private bool retentionPermit;
-
-    /// <summary>Lets DELETE statements on the audit table through until disposed; only <see cref="AuditRetention"/> takes it.</summary>
-    internal IDisposable PermitRetentionDelete()
+    /// <summary>Lets DELETE statements on the audit table through this context until disposed; only <see cref="AuditRetention"/> takes it.</summary>
+    internal static IDisposable PermitRetentionDelete(AppDbContext context)
     {
-        retentionPermit = true;
-        return new Permit(this);
+        context.Use.RetentionPermit = true;
+        return new Permit(context.Use);
     }
 
     public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
     {
-        Check(command);
+        Check(command, eventData.Context);
         return result;
     }
 
     public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        Check(command);
+        Check(command, eventData.Context);
         return ValueTask.FromResult(result);
     }
 
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
-        Check(command);
+        Check(command, eventData.Context);
         return result;
     }
 
     public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
-        Check(command);
+        Check(command, eventData.Context);
         return ValueTask.FromResult(result);
     }
 
     public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
     {
-        Check(command);
+        Check(command, eventData.Context);
         return result;
     }
 
     public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
     {
-        Check(command);
+        Check(command, eventData.Context);
         return ValueTask.FromResult(result);
     }
 
@@ -87,9 +87,9 @@ public sealed partial class AuditTableGuard : DbCommandInterceptor
         return found;
     }
 
-    private void Check(DbCommand command)
+    private static void Check(DbCommand command, DbContext? context)
     {
-        if (ChangesAuditRows(command.CommandText, out var deleteOnly) && !(retentionPermit && deleteOnly))
+        if (ChangesAuditRows(command.CommandText, out var deleteOnly) && !(deleteOnly && context is AppDbContext { Use.RetentionPermit: true }))
         {
             throw new InvalidOperationException(AppendOnlyMessage);
         }
@@ -105,8 +105,8 @@ public sealed partial class AuditTableGuard : DbCommandInterceptor
     [GeneratedRegex(@"--[^\r\n]*", RegexOptions.CultureInvariant)]
     private static partial Regex LineComment();
 
-    private sealed class Permit(AuditTableGuard guard) : IDisposable
+    private sealed class Permit(ContextUse use) : IDisposable
     {
-        public void Dispose() => guard.retentionPermit = false;
+        public void Dispose() => use.RetentionPermit = false;
     }
 }

@@ -17,6 +17,11 @@ namespace AlignmentHub.Infrastructure.Persistence;
 public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
 {
+    private ContextUse? use;
+
+    /// <summary>State of the current use of this (pooled) context: see <see cref="ContextUse"/>.</summary>
+    public ContextUse Use => use is { } current && current.Lease == ContextId.Lease ? current : use = new ContextUse(ContextId.Lease);
+
     public DbSet<Product> Products => Set<Product>();
 
     public DbSet<Vision> Visions => Set<Vision>();

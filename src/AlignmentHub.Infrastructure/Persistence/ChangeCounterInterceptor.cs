@@ -8,19 +8,22 @@ namespace AlignmentHub.Infrastructure.Persistence;
 /// Bumps the <see cref="ChangeCounter"/> as the last statement of every transaction in which business data was saved
 /// (the audit interceptor calls <see cref="MarkChanged"/>). Taking the counter's row lock last, just before commit,
 /// means commits are numbered in commit order and no transaction waits for it while holding it and wanting
-/// another row, so it cannot cause deadlocks. Scoped: one instance per DbContext.
+/// another row, so it cannot cause deadlocks. Singleton: what it remembers is kept in the context's <see cref="ContextUse"/>.
 /// </summary>
 public sealed class ChangeCounterInterceptor : DbTransactionInterceptor
 {
-    private bool changed;
-
-    public void MarkChanged() => changed = true;
+    public static void MarkChanged(DbContext context)
+    {
+        if (context is AppDbContext app)
+        {
+            app.Use.BusinessDataChanged = true;
+        }
+    }
 
     public override InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
     {
-        if (changed && eventData.Context is { } context)
+        if (TakeChange(eventData.Context) is { } context)
         {
-            changed = false;
             Bump(context).ExecuteUpdate(s => s.SetProperty(c => c.Value, c => c.Value + 1));
         }
 
@@ -30,21 +33,41 @@ public sealed class ChangeCounterInterceptor : DbTransactionInterceptor
     public override async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData,
         InterceptionResult result, CancellationToken cancellationToken = default)
     {
-        if (changed && eventData.Context is { } context)
+        if (TakeChange(eventData.Context) is { } context)
         {
-            changed = false;
             await Bump(context).ExecuteUpdateAsync(s => s.SetProperty(c => c.Value, c => c.Value + 1), cancellationToken);
         }
 
         return result;
     }
 
-    public override void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => changed = false;
+    public override void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Forget(eventData.Context);
 
     public override Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        changed = false;
+        Forget(eventData.Context);
         return Task.CompletedTask;
+    }
+
+    /// <summary>The context when it saved business data in this transaction (and from now on it has not).</summary>
+    private static AppDbContext? TakeChange(DbContext? context)
+    {
+        if (context is not AppDbContext { Use.BusinessDataChanged: true } app)
+        {
+            return null;
+        }
+
+        app.Use.BusinessDataChanged = false;
+        app.Use.ChangeStamp = null; // this use's reading of the counter is about to be out of date
+        return app;
+    }
+
+    private static void Forget(DbContext? context)
+    {
+        if (context is AppDbContext app)
+        {
+            app.Use.BusinessDataChanged = false;
+        }
     }
 
     private static IQueryable<ChangeCounter> Bump(DbContext context) =>

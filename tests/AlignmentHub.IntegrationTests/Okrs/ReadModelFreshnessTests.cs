@@ -66,16 +66,53 @@ public sealed class ReadModelFreshnessTests(AlignmentHubFactory factory) : IClas
     {
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var cache = scope.ServiceProvider.GetRequiredService<ReadModelCache>();
-        var before = await cache.RequestStampAsync(db, CancellationToken.None);
-        Assert.Equal(before, await cache.RequestStampAsync(db, CancellationToken.None)); // one reading per request
+        var before = await ReadModelCache.RequestStampAsync(db, CancellationToken.None);
+        Assert.Equal(before, await ReadModelCache.RequestStampAsync(db, CancellationToken.None)); // one reading per request
 
         var team = await db.Teams.OrderBy(t => t.Id).FirstAsync();
         team.Edit(team.Name, Demo.UniqueTitle("Mission"));
         await db.SaveChangesAsync();
 
         // A reading older than its own write would serve this request the data from before it.
-        Assert.True(await cache.RequestStampAsync(db, CancellationToken.None) > before);
+        Assert.True(await ReadModelCache.RequestStampAsync(db, CancellationToken.None) > before);
+    }
+
+    [Fact]
+    public async Task A_pooled_context_forgets_the_last_requests_reading_of_the_counter()
+    {
+        Guid instance;
+        long first;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            instance = db.ContextId.InstanceId;
+            first = await ReadModelCache.RequestStampAsync(db, CancellationToken.None);
+        }
+
+        // Changed through another host (its own pool), as another instance would: no context of this pool commits.
+        using (var other = factory.WithWebHostBuilder(_ => { }))
+        {
+            await using var scope = other.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var team = await db.Teams.OrderBy(t => t.Id).FirstAsync();
+            team.Edit(team.Name, Demo.UniqueTitle("Mission"));
+            await db.SaveChangesAsync();
+        }
+
+        // The same context instance, leased again for another request, must read the counter afresh.
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            if (db.ContextId.InstanceId == instance)
+            {
+                Assert.True(db.ContextId.Lease > 0, "the context is pooled");
+                Assert.True(await ReadModelCache.RequestStampAsync(db, CancellationToken.None) > first);
+                return;
+            }
+        }
+
+        Assert.Fail("The pool never handed out the first context again.");
     }
 
     private static async Task<string> HtmlAsync(TestClient client, string url)

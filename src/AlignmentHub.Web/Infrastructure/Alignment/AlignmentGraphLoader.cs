@@ -15,7 +15,7 @@ namespace AlignmentHub.Web.Infrastructure.Alignment;
 /// the data size. Inside a transaction the snapshot is always read afresh and never cached: it may contain changes
 /// that are not committed yet.
 /// </summary>
-public sealed class AlignmentGraphLoader(AppDbContext db, TimeProvider clock, ProductSnapshotCache cache, ReadModelCache readModels)
+public sealed class AlignmentGraphLoader(AppDbContext db, TimeProvider clock, ProductSnapshotCache cache)
 {
     public async Task<AlignmentGraph> LoadAsync(int productId, CancellationToken cancellationToken) =>
         (await SnapshotAsync(productId, cancellationToken)).Graph;
@@ -29,7 +29,7 @@ public sealed class AlignmentGraphLoader(AppDbContext db, TimeProvider clock, Pr
             return await ReadAsync(productId, period, await StampAsync(cancellationToken), cancellationToken);
         }
 
-        var stamp = await readModels.RequestStampAsync(db, cancellationToken);
+        var stamp = await ReadModelCache.RequestStampAsync(db, cancellationToken);
         return await cache.GetOrReadAsync(productId, stamp, period.Key, () => ReadAsync(productId, period, stamp, cancellationToken));
     }
 

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using AlignmentHub.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -18,9 +17,6 @@ public sealed class ReadModelCache : IDisposable
     public static readonly TimeSpan Idle = TimeSpan.FromMinutes(10);
 
     private readonly MemoryCache entries = new(new MemoryCacheOptions { SizeLimit = Capacity });
-
-    // Keyed weakly by context: a reading lives as long as its request's DbContext and no longer.
-    private readonly ConditionalWeakTable<AppDbContext, StrongBox<long>> stamps = new();
 
     public async Task<T> GetOrReadAsync<T>(AppDbContext db, object key, Func<Task<T>> read, CancellationToken cancellationToken)
         where T : class
@@ -46,21 +42,20 @@ public sealed class ReadModelCache : IDisposable
     public void Dispose() => entries.Dispose();
 
     /// <summary>
-    /// The change counter as this DbContext (one request) first read it, so that a page built from several cached
-    /// parts pays for one counter query. Reusing an older reading is safe (an entry may look older than it is, never
-    /// newer); this context's own saves forget the reading, so a request never reads past its own writes.
+    /// The change counter as this use of the DbContext (one request) first read it, so that a page built from several
+    /// cached parts pays for one counter query. Reusing an older reading is safe (an entry may look older than it is,
+    /// never newer); a commit of this use's own changes forgets the reading (<see cref="ContextUse.ChangeStamp"/>), so a
+    /// request never reads past its own writes.
     /// </summary>
-    public async Task<long> RequestStampAsync(AppDbContext db, CancellationToken cancellationToken)
+    public static async Task<long> RequestStampAsync(AppDbContext db, CancellationToken cancellationToken)
     {
-        if (stamps.TryGetValue(db, out var known))
+        if (db.Use.ChangeStamp is { } known)
         {
-            return known.Value;
+            return known;
         }
 
         var stamp = await StampAsync(db, cancellationToken);
-        stamps.AddOrUpdate(db, new StrongBox<long>(stamp));
-        db.SavedChanges += (_, _) => stamps.Remove(db);
-        db.SaveChangesFailed += (_, _) => stamps.Remove(db);
+        db.Use.ChangeStamp = stamp;
         return stamp;
     }
 
