@@ -21,7 +21,17 @@ using Serilog;
 var builder = WebApplication.CreateBuilder(args);
 var command = args.FirstOrDefault(a => !a.StartsWith('-'))?.ToLowerInvariant();
 
-builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
+builder.WebHost.ConfigureKestrel(o =>
+{
+    o.AddServerHeader = false;
+    o.Limits.MaxRequestBodySize = RequestLimitsMiddleware.MaxBodyBytes;
+});
+builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o =>
+{
+    o.ValueCountLimit = RequestLimitsMiddleware.MaxFormValues;
+    o.BufferBodyLengthLimit = RequestLimitsMiddleware.MaxBodyBytes;
+    o.MultipartBodyLengthLimit = RequestLimitsMiddleware.MaxBodyBytes;
+});
 builder.Services.AddSerilog((services, logger) => logger
     .ReadFrom.Configuration(builder.Configuration)
     .Enrich.FromLogContext()
@@ -200,6 +210,7 @@ else
 
 app.UseMiddleware<SecurityHeadersMiddleware>();
 app.UseStatusCodePagesWithReExecute("/error/{0}");
+app.UseMiddleware<RequestLimitsMiddleware>();
 app.UseSerilogRequestLogging();
 app.UseStaticFiles();
 app.UseRouting();
