@@ -1,0 +1,499 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using AlignmentHub.IntegrationTests.Support;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
+using Microsoft.EntityFrameworkCore;
+using Xunit.Abstractions;
+
+namespace AlignmentHub.IntegrationTests.Security.Input;
+
+/// <summary>
+/// Checklist item 15 (and 16: raw HTTP, no script involved): every corpus value in every field of every form the
+/// app has. Each answer must be a 400/413, or a 422 with a message beside that field and the typed text still in
+/// it, or a save that stored what was typed (trimmed). A refused post changes nothing in the database.
+/// </summary>
+/// <remarks>
+/// To keep the run short each form gets one app (and database) of its own, and the form is read again only after a
+/// save: refused posts reuse the antiforgery token and version they were given. "Nothing changed" is checked on every
+/// post by the change counter (one step per committed business transaction) and, after each field, by a fingerprint
+/// of every domain row.
+/// </remarks>
+public sealed class FormCorpusTests(ITestOutputHelper output)
+{
+    /// <summary>Forms the crawl must find; a form missing here means discovery broke, not that the app is safe.</summary>
+    private static readonly string[] ExpectedActions =
+    [
+        "/products/{n}/vision/edit",
+        "/products/{n}/goals/new",
+        "/products/{n}/goals/{n}/edit",
+        "/products/{n}/goals/{n}/move",
+        "/products/{n}/goals/{n}/retire",
+        "/okrs/objectives/new",
+        "/okrs/objectives/{n}/edit",
+        "/okrs/objectives/{n}/close",
+        "/okrs/key-results/{n}/check-ins",
+        "/roadmap/items/new",
+        "/roadmap/items/{n}/edit",
+        "/roadmap/items/{n}/status",
+        "/roadmap/items/{n}/evidence",
+        "/alignment/relink",
+    ];
+
+    [Fact]
+    public async Task Every_corpus_value_in_every_field_of_every_form_is_refused_beside_the_field_with_the_input_kept_or_saved_as_typed()
+    {
+        Assert.True(BadInputCorpus.All.Count >= 200, $"the corpus has {BadInputCorpus.All.Count} values");
+        var clock = Stopwatch.StartNew();
+        FormDiscovery.Result discovered;
+        using (var factory = new AlignmentHubFactory())
+        using (var client = await TestClient.SignedInAsync(factory, Demo.Admin))
+        {
+            discovered = await FormDiscovery.CrawlAsync(client);
+        }
+
+        var actions = discovered.Forms.Select(f => f.ActionTemplate).ToHashSet();
+        Assert.All(ExpectedActions, a => Assert.Contains(a, actions));
+        output.WriteLine($"{discovered.Forms.Count} forms, {discovered.Forms.Sum(f => f.Fields.Count)} fields, {BadInputCorpus.All.Count} values, discovered in {clock.Elapsed.TotalSeconds:F1} s");
+
+        var only = Environment.GetEnvironmentVariable("CORPUS_FORMS");
+        var forms = discovered.Forms.Where(f => only is null || f.ActionTemplate.Contains(only, StringComparison.Ordinal)).ToList();
+        var failures = new List<string>();
+        var outcomes = new List<string>();
+        using var gate = new SemaphoreSlim(2);
+        await Task.WhenAll(forms.Select(async form =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                var run = new FormRun(form, discovered.PagesByTemplate.GetValueOrDefault(form.PageTemplate) ?? []);
+                try
+                {
+                    await run.RunAsync();
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    run.Crashed(ex); // one broken form must not hide the results of the others
+                }
+
+                lock (failures)
+                {
+                    failures.AddRange(run.Failures.Select(f => $"{form.ActionTemplate}: {f}"));
+                    outcomes.Add(run.Summary);
+                }
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+
+        foreach (var line in outcomes.Order(StringComparer.Ordinal))
+        {
+            output.WriteLine(line);
+        }
+
+        output.WriteLine($"total {clock.Elapsed.TotalSeconds:F1} s");
+        foreach (var failure in failures)
+        {
+            output.WriteLine(failure);
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} failures:\n" + string.Join("\n", failures.Take(80)));
+    }
+
+    /// <summary>The corpus run over one form, on an app of its own.</summary>
+    private sealed class FormRun(FormKind kind, List<string> pages)
+    {
+        private readonly List<string> failures = [];
+        private readonly Dictionary<string, int> statuses = [];
+        private int posts;
+        private int saves;
+        private int instance;
+        private long titleCounter;
+
+        public IReadOnlyList<string> Failures => failures;
+
+        public void Crashed(Exception ex)
+        {
+            failures.Add("the test itself failed: " + ex.GetType().Name + ": " + ex.Message + " " + ex.StackTrace?.Split('\n').FirstOrDefault(l => l.Contains("FormCorpusTests", StringComparison.Ordinal))?.Trim());
+            Summary = $"{kind.ActionTemplate}: crashed after {posts} posts";
+        }
+
+        public string Summary { get; private set; } = string.Empty;
+
+        public async Task<FormRun> RunAsync()
+        {
+            var clock = Stopwatch.StartNew();
+            using var factory = new AlignmentHubFactory();
+            using var client = await TestClient.SignedInAsync(factory, Demo.Admin);
+            var form = await OpenAsync(client);
+            if (form is null)
+            {
+                failures.Add($"the form is on none of {pages.Count} pages");
+                return this;
+            }
+
+            // The values a user would post: what the form shows. Hidden fields (versions, ids) follow the form after each save.
+            var valid = form.Values.ToList();
+            var snapshot = await DbFingerprint.TakeAsync(factory);
+            var counter = await CounterAsync(factory);
+            var repaired = await RepairAsync(client, form, valid);
+            if (repaired is null)
+            {
+                Summary = Describe(clock);
+                return this;
+            }
+
+            (form, valid) = repaired.Value;
+            snapshot = await DbFingerprint.TakeAsync(factory);
+            counter = await CounterAsync(factory);
+            foreach (var (field, fieldIndex) in kind.Fields.Select((f, i) => (f, i)))
+            {
+                foreach (var value in BadInputCorpus.ForField(fieldIndex, Full))
+                {
+                    var validValue = valid.FirstOrDefault(v => v.Key == field.Name).Value;
+                    var body = Body(form, valid, field, value, validValue);
+                    using var content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded");
+                    using var response = await client.Http.PostAsync(form.Action, content);
+                    var status = (int)response.StatusCode;
+                    posts++;
+                    statuses[status.ToString(CultureInfo.InvariantCulture)] = statuses.GetValueOrDefault(status.ToString(CultureInfo.InvariantCulture)) + 1;
+                    var where = $"{field.Name} ← {value.Name}";
+                    if (status >= 500)
+                    {
+                        failures.Add($"{where}: {status}");
+                        continue;
+                    }
+
+                    if (status == 413 != (Encoding.UTF8.GetByteCount(body) > RequestLimitTests.BodyLimit))
+                    {
+                        failures.Add($"{where}: {status} for a body of {body.Length} bytes");
+                    }
+
+                    if (status is 302 or 303)
+                    {
+                        saves++;
+                        var after = await DbFingerprint.TakeAsync(factory);
+                        var typed = Typed(value, validValue);
+                        var stored = after.ChangedSince(snapshot).ToList();
+                        form = await OpenAsync(client);
+                        var noChange = stored.Count == 0;
+                        var shownAfter = form?.Values.FirstOrDefault(v => v.Key == field.Name).Value;
+                        if (field.Kind is FieldKind.Button || (field.Kind is FieldKind.Hidden && (noChange || Same(typed, validValue))))
+                        {
+                            // A button's value or an unchanged hidden version is not stored: the save only has to be harmless.
+                        }
+                        else if (noChange ? !(shownAfter is not null && Same(typed, shownAfter)) && !Same(typed, validValue) : !Matches(typed, stored) && !Same(typed, validValue))
+                        {
+                            failures.Add($"{where}: saved, but no changed row holds the typed value (changed: {after.DescribeDifference(snapshot)})");
+                        }
+
+                        if (form is null)
+                        {
+                            failures.Add($"no page left to show the form after {saves} saves; stopped at {where}");
+                            Summary = Describe(clock);
+                            return this;
+                        }
+
+                        valid = Refresh(valid, form);
+                        snapshot = after; // reading the form again changes nothing
+                        counter = await CounterAsync(factory);
+                        continue;
+                    }
+
+                    var now = await CounterAsync(factory);
+                    if (now != counter)
+                    {
+                        failures.Add($"{where}: refused with {status} but the database changed");
+                        counter = now;
+                        snapshot = await DbFingerprint.TakeAsync(factory);
+                    }
+
+                    if (status == 422)
+                    {
+                        var html = await response.Content.ReadAsStringAsync();
+                        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
+                        CheckRefusal(page, field, value, validValue, where);
+                    }
+                    else if (status is not (400 or 404 or 409 or 413))
+                    {
+                        failures.Add($"{where}: unexpected {status}");
+                    }
+                }
+
+                var check = await DbFingerprint.TakeAsync(factory);
+                if (check.Hash != snapshot.Hash)
+                {
+                    failures.Add($"{field.Name}: refused posts changed rows {check.DescribeDifference(snapshot)}");
+                    snapshot = check;
+                }
+            }
+
+            Summary = Describe(clock);
+            return this;
+        }
+
+        /// <summary>
+        /// A form as a browser shows it is not always valid as it stands (a check-in starts empty, the orphan queue with
+        /// nothing ticked): posts it, and for each field that gets a message tries the field's options or a few ordinary
+        /// values until the form is accepted. Every corpus value is then posted against that valid form.
+        /// </summary>
+        private async Task<(FormInstance Form, List<KeyValuePair<string, string>> Valid)?> RepairAsync(TestClient client, FormInstance form, List<KeyValuePair<string, string>> valid)
+        {
+            var tried = new Dictionary<string, int>();
+            string[] ordinary = ["7", "42", "Valid text", "https://example.com/evidence", "2027-03-01", "true"];
+            for (var attempt = 0; attempt < 12; attempt++)
+            {
+                var body = Body(form, valid, kind.Fields[0], new CorpusValue("baseline", BadInputCorpus.SameAsValid), valid.FirstOrDefault(v => v.Key == kind.Fields[0].Name).Value);
+                using var content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded");
+                using var response = await client.Http.PostAsync(form.Action, content);
+                if ((int)response.StatusCode is 302 or 303)
+                {
+                    saves++;
+                    var again = await OpenAsync(client);
+                    if (again is null)
+                    {
+                        failures.Add($"after the first save no page of {pages.Count} shows the form any more");
+                        return null;
+                    }
+
+                    return (again, Refresh(valid, again));
+                }
+
+                if (response.StatusCode != HttpStatusCode.UnprocessableEntity)
+                {
+                    failures.Add($"the form as shown, made valid, answers {(int)response.StatusCode}");
+                    return null;
+                }
+
+                var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
+                var complaints = kind.Fields.Where(f => page.QuerySelectorAll($"[data-valmsg-for='{f.Name}']").Any(e => e.TextContent.Trim().Length > 0)).ToList();
+                if (complaints.Count == 0)
+                {
+                    var message = page.QuerySelectorAll(".alert-danger, .field-validation-error").Select(e => e.TextContent.Trim()).FirstOrDefault(t => t.Length > 0);
+                    failures.Add($"the form as shown cannot be saved: “{Short(message)}”");
+                    return null;
+                }
+
+                foreach (var field in complaints)
+                {
+                    var candidates = field.Kind is FieldKind.Select or FieldKind.Choice ? field.Options.Where(o => o.Length > 0).ToArray() : ordinary;
+                    var next = tried.GetValueOrDefault(field.Name);
+                    if (next >= candidates.Length)
+                    {
+                        failures.Add($"no valid value found for {field.Name}");
+                        return null;
+                    }
+
+                    tried[field.Name] = next + 1;
+                    var index = valid.FindIndex(v => v.Key == field.Name);
+                    if (index < 0)
+                    {
+                        valid.Add(new(field.Name, candidates[next]));
+                    }
+                    else
+                    {
+                        valid[index] = new(field.Name, candidates[next]);
+                    }
+                }
+            }
+
+            failures.Add("the form could not be made valid");
+            return null;
+        }
+
+        private string Describe(Stopwatch clock) =>
+            $"{kind.ActionTemplate}: {kind.Fields.Count} fields, {posts} posts, {saves} saves, " +
+            string.Join(" ", statuses.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}×{s.Value}")) +
+            $", {failures.Count} failures, {clock.Elapsed.TotalSeconds:F1} s";
+
+        private void CheckRefusal(IDocument page, FormField field, CorpusValue value, string? validValue, string where)
+        {
+            var form = FormDiscovery.PostForms(page).FirstOrDefault(f =>
+                FormDiscovery.Template(f.GetAttribute("action") ?? string.Empty) == kind.ActionTemplate
+                && f.QuerySelector(".field-validation-error:not(:empty), .alert-danger, .validation-summary-errors") is not null);
+            IParentNode scope = (IParentNode?)form ?? page;
+            var beside = scope.QuerySelector($"[data-valmsg-for='{field.Name}']")?.TextContent.Trim();
+            if (field.Kind is FieldKind.Hidden or FieldKind.Button)
+            {
+                // No place beside a hidden field: the message stands at the top of the form or beside the field it feeds.
+                if (string.IsNullOrEmpty(beside) && scope.QuerySelectorAll(".field-validation-error, .alert, .validation-summary-errors").All(e => e.TextContent.Trim().Length == 0) && page.QuerySelectorAll(".alert").All(e => e.TextContent.Trim().Length == 0))
+                {
+                    failures.Add($"{where}: 422 without any message");
+                }
+
+                return;
+            }
+
+            if (string.IsNullOrEmpty(beside))
+            {
+                var elsewhere = scope.QuerySelectorAll(".field-validation-error, .alert-danger").Select(e => e.TextContent.Trim()).FirstOrDefault(t => t.Length > 0);
+                failures.Add($"{where}: 422 without a message beside the field (elsewhere: “{Short(elsewhere)}”)");
+            }
+
+            if (value.Encoded is not null || value.Duplicate)
+            {
+                return; // bytes no form field can hold, or two values at once: nothing single to keep
+            }
+
+            var typed = value.Value;
+            var shown = scope.QuerySelector($"[name='{field.Name}']") switch
+            {
+                IHtmlTextAreaElement area => area.Value,
+                IHtmlSelectElement select => field.Options.Contains(typed) ? select.SelectedOptions.FirstOrDefault()?.Value : null,
+                IHtmlInputElement { Type: "checkbox" or "radio" } => null,
+                IHtmlInputElement input => input.GetAttribute("value") ?? string.Empty,
+                _ => null,
+            };
+            if (field.Kind == FieldKind.Select && !field.Options.Contains(typed))
+            {
+                return; // a select can only hold its options
+            }
+
+            if (typed.Any(c => c is >= '\u0080' and <= '\u009F'))
+            {
+                return; // Razor writes C1 controls as &#x85; and the like, which HTML reads as windows-1252 ("…"): see docs/security/input.md
+            }
+
+            if (shown is not null && !string.Equals(HtmlHoldable(typed).Trim(), HtmlHoldable(shown).Trim(), StringComparison.Ordinal))
+            {
+                failures.Add($"{where}: the field shows “{Short(shown)}” instead of what was typed");
+            }
+        }
+
+        private async Task<FormInstance?> OpenAsync(TestClient client)
+        {
+            for (; instance < pages.Count; instance++)
+            {
+                var page = await client.GetAsync(pages[instance]);
+                if (page.StatusCode == HttpStatusCode.OK && FormDiscovery.Find(page, kind) is { } form)
+                {
+                    return form;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>After a save: the visible fields keep the values the run started from, hidden ones (versions, ids) follow the form.</summary>
+        private static List<KeyValuePair<string, string>> Refresh(List<KeyValuePair<string, string>> valid, FormInstance form)
+        {
+            var hidden = form.Values.GroupBy(v => v.Key).ToDictionary(g => g.Key, g => g.First().Value);
+            return valid.Select(v => v.Key.EndsWith("Version", StringComparison.Ordinal) || v.Key.EndsWith("Id", StringComparison.Ordinal) && v.Key.Contains('.', StringComparison.Ordinal) || v.Key is "SeenItems" or "SeenObjectives" or "ShownIds"
+                    ? new KeyValuePair<string, string>(v.Key, hidden.GetValueOrDefault(v.Key, v.Value))
+                    : v)
+                .ToList();
+        }
+
+        private string Body(FormInstance form, List<KeyValuePair<string, string>> valid, FormField field, CorpusValue value, string? validValue)
+        {
+            var pairs = new List<string>();
+            var placed = false;
+            foreach (var (name, current) in valid)
+            {
+                var text = current;
+                if (name == "Title" && field.Name != "Title" && kind.ActionTemplate.EndsWith("/new", StringComparison.Ordinal))
+                {
+                    text = $"{current} {Interlocked.Increment(ref titleCounter)}"; // create forms refuse a second goal of the same title
+                }
+
+                if (name == field.Name && !placed)
+                {
+                    placed = true;
+                    if (value.Duplicate)
+                    {
+                        pairs.Add(BadInputCorpus.Encode(name) + "=" + BadInputCorpus.Encode(text));
+                    }
+                    else
+                    {
+                        pairs.Add(BadInputCorpus.Encode(name) + "=" + EncodedValue(value, validValue));
+                        continue;
+                    }
+                }
+
+                if (name == field.Name && placed && value.Duplicate)
+                {
+                    pairs.Add(BadInputCorpus.Encode(name) + "=" + EncodedValue(value, validValue));
+                    continue;
+                }
+
+                pairs.Add(BadInputCorpus.Encode(name) + "=" + BadInputCorpus.Encode(text));
+            }
+
+            if (!placed)
+            {
+                pairs.Add(BadInputCorpus.Encode(field.Name) + "=" + EncodedValue(value, validValue));
+            }
+
+            pairs.Add(TestClient.TokenField + "=" + BadInputCorpus.Encode(form.Token));
+            return string.Join("&", pairs);
+        }
+
+        private static string EncodedValue(CorpusValue value, string? validValue) =>
+            value.Encoded ?? BadInputCorpus.Encode(value.Value == BadInputCorpus.SameAsValid ? validValue ?? string.Empty : value.Value);
+
+        /// <summary>What the server reads from the value.</summary>
+        private static string Typed(CorpusValue value, string? validValue) =>
+            value.Duplicate ? validValue ?? string.Empty // model binding takes the first of two values
+            : value.Encoded is { } encoded ? Uri.UnescapeDataString(encoded.Replace('+', ' ')) // as ASP.NET Core's form reader: invalid escapes stay as they are
+            : ReplaceLoneSurrogates(value.Value);
+    }
+
+    /// <summary>
+    /// Every value in every field when <c>ALIGNMENTHUB_CORPUS_FULL</c> is set (about 25,000 posts, half an hour on a
+    /// loaded 2-core machine); otherwise a sample per field that still posts each value into some field of each form.
+    /// </summary>
+    private static bool Full => Environment.GetEnvironmentVariable("ALIGNMENTHUB_CORPUS_FULL") is "1" or "true";
+
+    private static Task<long> CounterAsync(AlignmentHubFactory factory) =>
+        factory.QueryAsync(db => db.ChangeCounters.Select(c => c.Value).SingleAsync());
+
+    private static string Short(string? text) => text is null ? "∅" : text.Length > 60 ? text[..60] + "…" : text;
+
+    /// <summary>What an HTML document can carry of a text: the parser turns CR LF and CR into LF and NUL into U+FFFD.</summary>
+    private static string HtmlHoldable(string text) =>
+        ReplaceLoneSurrogates(text).Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Replace('\0', '\uFFFD');
+
+    private static string ReplaceLoneSurrogates(string text) => Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Whether some changed row stores <paramref name="typed"/>, allowing for the documented trimming and for numbers, dates and enums.</summary>
+    public static bool Matches(string typed, IReadOnlyList<RowState> rows)
+    {
+        if (rows.Any(r => r.Values.Values.Any(v => Same(typed, v))))
+        {
+            return true;
+        }
+
+        // Link targets are posted as "Goal:5" and stored as a type and an id.
+        var parts = typed.Trim().Split(':');
+        return parts.Length == 2 && rows.Any(r => r.Values.Values.Any(v => v is Enum && Same(parts[0], v)) && r.Values.Values.Any(v => v is not Enum && Same(parts[1], v)));
+    }
+
+    public static bool Same(string typed, object? stored)
+    {
+        if (typed is null)
+        {
+            return stored is null;
+        }
+
+        var text = HtmlHoldable(typed).Trim();
+        var number = NumberStyles.Float | NumberStyles.AllowThousands;
+        return stored switch
+        {
+            null => text.Length == 0,
+            string s => HtmlHoldable(s).Trim() == text,
+            Enum e => string.Equals(e.ToString(), text, StringComparison.OrdinalIgnoreCase)
+                || (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && Convert.ToInt64(e, CultureInfo.InvariantCulture) == n),
+            bool b => bool.TryParse(text, out var t) && t == b,
+            DateOnly d => DateOnly.TryParse(text, CultureInfo.InvariantCulture, out var t) && t == d,
+            DateTime d => DateTime.TryParse(text, CultureInfo.InvariantCulture, out var t) && t == d,
+            DateTimeOffset d => DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, out var t) && t == d,
+            int or long or short or decimal or double or float => decimal.TryParse(text, number, CultureInfo.InvariantCulture, out var t)
+                && t == Convert.ToDecimal(stored, CultureInfo.InvariantCulture),
+            _ => DbFingerprint.Format(stored) == text,
+        };
+    }
+}
