@@ -42,6 +42,62 @@ public sealed class FormCorpusTests(ITestOutputHelper output)
         "/alignment/relink",
     ];
 
+    /// <summary>
+    /// Forms whose save ends the object's life (retired, achieved, closed, relinked away). The form as shown is not valid
+    /// (a choice for the items that lose their link must be made), so the run finds the valid form by saving it, and
+    /// the crawl offers one page (or a few) of each: the run stops when no page shows the form any more. Reported in the
+    /// summary and in docs/security/input.md, not hidden: these forms get the valid save, not the whole corpus.
+    /// </summary>
+    private static readonly string[] Destructive = ["/retire", "/achieve", "/close", "/alignment/relink"];
+
+    /// <summary>
+    /// Fields the app reads only in some states of the form. In the state the run posts them in, they do not apply and a
+    /// save that ignores them is right. Each rule is the app's own rule (ObjectiveFormCommand.Alignment, KeyResult.Define).
+    /// </summary>
+    private static bool IgnoredWhenNotApplicable(FormKind kind, string field, IReadOnlyList<KeyValuePair<string, string>> valid)
+    {
+        string? Valid(string name) => valid.FirstOrDefault(v => v.Key == name).Value;
+        var objective = kind.ActionTemplate.StartsWith("/okrs/objectives/", StringComparison.Ordinal);
+        var row = field.StartsWith("KeyResults[", StringComparison.Ordinal) ? field[..(field.IndexOf(']', StringComparison.Ordinal) + 2)] : string.Empty;
+        var name = field[row.Length..];
+        return objective && (row, name) switch
+        {
+            // The goal or the parent, as AlignTo says: the other select is ignored.
+            ("", "ParentObjectiveId") => Valid("AlignTo") == "Goal",
+            ("", "GoalId") => Valid("AlignTo") == "Parent",
+
+            // A currency code only for a currency key result; a percentage's unit is always "%"; a band only for "stay within".
+            (_, "CurrencyCode") => Valid(row + "MetricType") != "Currency",
+            (_, "Unit") => Valid(row + "MetricType") == "Percent",
+            (_, "BandLow" or "BandHigh") => Valid(row + "Direction") != "StayWithin",
+
+            // A new objective's rows are new key results: a posted id or version has nothing to refer to.
+            (not "", "KeyResultId" or "Version") => kind.ActionTemplate.EndsWith("/new", StringComparison.Ordinal),
+            _ => false,
+        };
+    }
+
+    /// <summary>
+    /// Rules on a pair of fields: the message stands beside the field the rule is about, which may be the partner of
+    /// the one the run changed (baseline too large ⇒ "the target must be above the baseline", beside the target).
+    /// </summary>
+    private static IEnumerable<string> Partners(string field)
+    {
+        var row = field.StartsWith("KeyResults[", StringComparison.Ordinal) ? field[..(field.IndexOf(']', StringComparison.Ordinal) + 2)] : string.Empty;
+        return field[row.Length..] switch
+        {
+            "Baseline" => [row + "Target"],
+            "Direction" => [row + "Target", row + "BandLow", row + "BandHigh"], // a direction changes what the target and band must be
+            "StartDate" => ["EndDate", "TargetPeriodKey"], // both dates or neither; dates or a quarter, not both
+            "EndDate" => ["StartDate", "TargetPeriodKey"],
+            _ => [],
+        };
+    }
+
+    /// <summary>The board's move form answers in a flash message above the board (the columns have no field to put it beside).</summary>
+    private static bool AnswersWithFlash(FormKind kind, FormField field) =>
+        kind.ActionTemplate == "/roadmap/items/{n}/move" && field.Name == "Horizon" && kind.Fields.Any(f => f.Name == "returnQuery");
+
     [Fact]
     public async Task Every_corpus_value_in_every_field_of_every_form_is_refused_beside_the_field_with_the_input_kept_or_saved_as_typed()
     {
@@ -110,6 +166,7 @@ public sealed class FormCorpusTests(ITestOutputHelper output)
         private readonly List<string> failures = [];
         private readonly Dictionary<string, int> statuses = [];
         private int posts;
+        private string note = string.Empty;
         private int saves;
         private int instance;
         private long titleCounter;
@@ -140,7 +197,8 @@ public sealed class FormCorpusTests(ITestOutputHelper output)
             var valid = form.Values.ToList();
             var snapshot = await DbFingerprint.TakeAsync(factory);
             var counter = await CounterAsync(factory);
-            var repaired = await RepairAsync(client, form, valid);
+            var destructive = Destructive.Any(d => kind.ActionTemplate.EndsWith(d, StringComparison.Ordinal));
+            var repaired = await RepairAsync(client, form, valid, destructive);
             if (repaired is null)
             {
                 Summary = Describe(clock);
@@ -173,22 +231,45 @@ public sealed class FormCorpusTests(ITestOutputHelper output)
                         failures.Add($"{where}: {status} for a body of {body.Length} bytes");
                     }
 
+                    if (status is 302 or 303 && field.Name == "returnQuery")
+                    {
+                        // Never stored: it only picks the board the move returns to, which must stay on the board.
+                        var location = response.Headers.Location?.OriginalString ?? string.Empty;
+                        if (!location.StartsWith("/roadmap", StringComparison.Ordinal))
+                        {
+                            failures.Add($"{where}: the move returned to “{Short(location)}”, not to the board");
+                        }
+                    }
+
                     if (status is 302 or 303)
                     {
                         saves++;
                         var after = await DbFingerprint.TakeAsync(factory);
                         var typed = Typed(value, validValue);
+                        if (field.Name == "TargetPeriodKey")
+                        {
+                            typed = typed.ToUpperInvariant(); // quarters are stored as the app writes them: "2027-q2" is "2027-Q2"
+                        }
                         var stored = after.ChangedSince(snapshot).ToList();
                         form = await OpenAsync(client);
                         var noChange = stored.Count == 0;
                         var shownAfter = form?.Values.FirstOrDefault(v => v.Key == field.Name).Value;
-                        if (field.Kind is FieldKind.Button || (field.Kind is FieldKind.Hidden && (noChange || Same(typed, validValue))))
+                        if (field.Kind is FieldKind.Button || (field.Kind is FieldKind.Hidden && (noChange || Same(typed, validValue) || SameNumber(typed, validValue)))
+                            || field.Name == "returnQuery" || IgnoredWhenNotApplicable(kind, field.Name, valid))
                         {
                             // A button's value or an unchanged hidden version is not stored: the save only has to be harmless.
                         }
-                        else if (noChange ? !(shownAfter is not null && Same(typed, shownAfter)) && !Same(typed, validValue) : !Matches(typed, stored) && !Same(typed, validValue))
+                        else if (noChange
+                            ? !(shownAfter is not null && (Same(typed, shownAfter) || (field.InputType == "number" && SameNumber(typed, shownAfter)))) && !Same(typed, validValue)
+                            : !Matches(typed, stored) && !Same(typed, validValue))
                         {
                             failures.Add($"{where}: saved, but no changed row holds the typed value (changed: {after.DescribeDifference(snapshot)})");
+                        }
+
+                        if (form is null && destructive)
+                        {
+                            Summary = Describe(clock) + $" (destructive: no page left after {saves} saves, stopped at {where})";
+                            return this;
                         }
 
                         if (form is null)
@@ -241,7 +322,7 @@ public sealed class FormCorpusTests(ITestOutputHelper output)
         /// nothing ticked): posts it, and for each field that gets a message tries the field's options or a few ordinary
         /// values until the form is accepted. Every corpus value is then posted against that valid form.
         /// </summary>
-        private async Task<(FormInstance Form, List<KeyValuePair<string, string>> Valid)?> RepairAsync(TestClient client, FormInstance form, List<KeyValuePair<string, string>> valid)
+        private async Task<(FormInstance Form, List<KeyValuePair<string, string>> Valid)?> RepairAsync(TestClient client, FormInstance form, List<KeyValuePair<string, string>> valid, bool destructive)
         {
             var tried = new Dictionary<string, int>();
             string[] ordinary = ["7", "42", "Valid text", "https://example.com/evidence", "2027-03-01", "true"];
@@ -254,6 +335,12 @@ public sealed class FormCorpusTests(ITestOutputHelper output)
                 {
                     saves++;
                     var again = await OpenAsync(client);
+                    if (again is null && destructive)
+                    {
+                        note = " (destructive: the valid save ended the only target)";
+                        return null;
+                    }
+
                     if (again is null)
                     {
                         failures.Add($"after the first save no page of {pages.Count} shows the form any more");
@@ -308,7 +395,7 @@ public sealed class FormCorpusTests(ITestOutputHelper output)
         private string Describe(Stopwatch clock) =>
             $"{kind.ActionTemplate}: {kind.Fields.Count} fields, {posts} posts, {saves} saves, " +
             string.Join(" ", statuses.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}×{s.Value}")) +
-            $", {failures.Count} failures, {clock.Elapsed.TotalSeconds:F1} s";
+            $", {failures.Count} failures, {clock.Elapsed.TotalSeconds:F1} s{note}";
 
         private void CheckRefusal(IDocument page, FormField field, CorpusValue value, string? validValue, string where)
         {
@@ -326,6 +413,16 @@ public sealed class FormCorpusTests(ITestOutputHelper output)
                 }
 
                 return;
+            }
+
+            if (string.IsNullOrEmpty(beside))
+            {
+                beside = Partners(field.Name).Select(p => scope.QuerySelector($"[data-valmsg-for='{p}']")?.TextContent.Trim()).FirstOrDefault(t => !string.IsNullOrEmpty(t));
+            }
+
+            if (string.IsNullOrEmpty(beside) && AnswersWithFlash(kind, field))
+            {
+                beside = page.QuerySelectorAll(".alert").Select(e => e.TextContent.Trim()).FirstOrDefault(t => t.Length > 0);
             }
 
             if (string.IsNullOrEmpty(beside))
@@ -400,6 +497,11 @@ public sealed class FormCorpusTests(ITestOutputHelper output)
                     text = $"{current} {Interlocked.Increment(ref titleCounter)}"; // create forms refuse a second goal of the same title
                 }
 
+                if (name == "Text" && field.Name != "Text" && kind.ActionTemplate.EndsWith("/vision/edit", StringComparison.Ordinal))
+                {
+                    text = $"{current} {Interlocked.Increment(ref titleCounter)}"; // an unchanged vision is refused ("no new version"), beside Text
+                }
+
                 if (name == field.Name && !placed)
                 {
                     placed = true;
@@ -472,6 +574,11 @@ public sealed class FormCorpusTests(ITestOutputHelper output)
         return parts.Length == 2 && rows.Any(r => r.Values.Values.Any(v => v is Enum && Same(parts[0], v)) && r.Values.Values.Any(v => v is not Enum && Same(parts[1], v)));
     }
 
+    /// <summary>Numbers as numbers ("-0" and "0", "00" and "0.0000"), for hidden versions and number inputs.</summary>
+    public static bool SameNumber(string typed, string? shown) =>
+        decimal.TryParse(HtmlHoldable(typed).Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var a)
+        && decimal.TryParse(shown?.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var b) && a == b;
+
     public static bool Same(string typed, object? stored)
     {
         if (typed is null)
@@ -485,6 +592,8 @@ public sealed class FormCorpusTests(ITestOutputHelper output)
         {
             null => text.Length == 0,
             string s => HtmlHoldable(s).Trim() == text,
+            // The framework reads "A,B" or "0,5" for an enum as Enum.Parse does: the bitwise OR of the parts.
+            Enum e when text.Contains(',', StringComparison.Ordinal) => Enum.TryParse(e.GetType(), text, true, out var parsed) && Equals(parsed, e),
             Enum e => string.Equals(e.ToString(), text, StringComparison.OrdinalIgnoreCase)
                 || (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && Convert.ToInt64(e, CultureInfo.InvariantCulture) == n),
             bool b => bool.TryParse(text, out var t) && t == b,
