@@ -39,83 +39,21 @@ while (($#)); do
   shift
 done
 
-export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-log() { printf '\n==> %s\n' "$*" >&2; }
+# shellcheck source=scripts/bench/common.sh
+source "$ROOT/scripts/bench/common.sh"
+trap bench_cleanup EXIT
 
-if ! command -v wrk >/dev/null; then
-  log "installing wrk"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -q wrk >/dev/null 2>&1 || { apt-get update -q >/dev/null; apt-get install -y -q wrk >/dev/null; }
-fi
-
-cd "$ROOT"
-# Published, not just built: the app runs from its publish folder as in production, with wwwroot beside it.
-PUBLISHED="$ROOT/artifacts/bench-app"
-if ((BUILD)) || [[ ! -f $PUBLISHED/AlignmentHub.Web.dll ]]; then
-  log "publishing (Release) to artifacts/bench-app"
-  dotnet publish src/AlignmentHub.Web -c Release -o "$PUBLISHED" -nologo -v q >/dev/null
-fi
-APP="$PUBLISHED/AlignmentHub.Web.dll"
-
-WORK="$(mktemp -d /tmp/alignmenthub-bench.XXXXXX)"
-SERVER_PID=""
-cleanup() {
-  if [[ -n $SERVER_PID ]]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-export ASPNETCORE_ENVIRONMENT=Benchmark
-export Database__Provider=Sqlite
-export ConnectionStrings__Sqlite="Data Source=$WORK/bench.db"
-export Database__MigrateOnStartup=true
-export Seed__Demo=false
-export Seed__DemoPassword="$PASSWORD"
-export Serilog__MinimumLevel__Default=Warning
-export Benchmark__BaselinePage=true
-export Security__SignInAttemptsPerMinute=1000
-
-seed() { # name items
-  local started=$SECONDS
-  (cd "$(dirname "$APP")" && dotnet "$APP" seed-large --product "$1" --items "$2" >"$WORK/seed-$1.log" 2>&1) \
-    || { cat "$WORK/seed-$1.log" >&2; exit 1; }
-  log "seeded $1 ($2 items) in $((SECONDS - started)) s"
-}
 log "seeding a fresh SQLite database"
 seed Atlas10k 10000
 if ((SCALING)); then
   seed Atlas1k 1000
   seed Atlas50k 50000
 fi
-
-log "starting the app on 127.0.0.1:$PORT"
-(cd "$(dirname "$APP")" && exec dotnet "$APP" --urls "http://127.0.0.1:$PORT") >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-BASE="http://127.0.0.1:$PORT"
-for _ in $(seq 1 120); do
-  curl -fs "$BASE/health/ready" >/dev/null 2>&1 && break
-  sleep 0.5
-done
-curl -fs "$BASE/health/ready" >/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
-
-JAR="$WORK/cookies.txt"
-token_of() { grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//'; }
-sign_in() { # email
-  rm -f "$JAR"
-  local token
-  token=$(curl -s -c "$JAR" -b "$JAR" "$BASE/account/login" | token_of)
-  local status
-  status=$(curl -s -o /dev/null -w '%{http_code}' -c "$JAR" -b "$JAR" --data-urlencode "Email=$1" --data-urlencode "Password=$PASSWORD" \
-    --data-urlencode "__RequestVerificationToken=$token" "$BASE/account/login")
-  [[ $status == 302 ]] || { echo "sign-in as $1 answered $status" >&2; exit 1; }
-}
-cookie_header() { awk -F'\t' '!/^#/ && NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep="; " } /^#HttpOnly_/ { split($0, f, "\t"); printf "%s%s=%s", sep, f[6], f[7]; sep="; " }' "$JAR"; }
+start_app
 
 sign_in "pm@atlas10k.example"
 COOKIE=$(cookie_header)
-get() { curl -s -b "$JAR" "$BASE$1"; }
 
-product_id() { get "/dashboards" | grep -o "<option value=\"[0-9]*\"[^>]*>$1<" | grep -o '[0-9]\+' | head -1; }
 P10=$(product_id Atlas10k)
 [[ -n $P10 ]] || P10=1
 DASH=$(get "/dashboards?product=$P10")
@@ -137,9 +75,6 @@ for entry in "${PAGES[@]}"; do
   [[ $status == 200 ]] || { echo "GET $url answered $status; not benchmarking" >&2; exit 1; }
 done
 
-to_ms() { # "1.23ms" / "850.00us" / "1.02s" → milliseconds
-  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
-}
 run_wrk() { # url seconds → "rps p50 p99 non2xx"
   local out
   out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${2}s" --latency -H "Cookie: $COOKIE" "$BASE$1")
@@ -150,7 +85,6 @@ run_wrk() { # url seconds → "rps p50 p99 non2xx"
   non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $5 }' <<<"$out")
   echo "$rps $p50 $p99 ${non2xx:-0}"
 }
-peak_rss_mb() { awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
 
 log "warming up"
 for entry in "${PAGES[@]}"; do run_wrk "${entry#*|}" 2 >/dev/null; done

@@ -20,6 +20,7 @@ public static class DependencyInjection
         var connectionString = GetConnectionString(configuration, provider, contentRoot);
         services.AddScoped<ChangeCounterInterceptor>();
         services.AddScoped<AuditingSaveChangesInterceptor>();
+        services.AddScoped<AuditTableGuard>();
         services.AddDbContext<AppDbContext>((sp, options) =>
         {
             _ = provider switch
@@ -30,7 +31,7 @@ public static class DependencyInjection
                 _ => throw new InvalidOperationException($"Unknown database provider {provider}."),
             };
             options.ReplaceService<IModelCacheKeyFactory, ProviderModelCacheKeyFactory>();
-            options.AddInterceptors(sp.GetRequiredService<AuditingSaveChangesInterceptor>(), sp.GetRequiredService<ChangeCounterInterceptor>());
+            options.AddInterceptors(sp.GetRequiredService<AuditingSaveChangesInterceptor>(), sp.GetRequiredService<ChangeCounterInterceptor>(), sp.GetRequiredService<AuditTableGuard>());
         });
         return services;
     }

@@ -3,6 +3,7 @@ using AlignmentHub.Infrastructure;
 using AlignmentHub.Infrastructure.Auditing;
 using AlignmentHub.Infrastructure.Identity;
 using AlignmentHub.Infrastructure.Persistence;
+using AlignmentHub.Web.Features.AuditLog;
 using AlignmentHub.Web.Infrastructure.Errors;
 using AlignmentHub.Web.Infrastructure.Mediation;
 using AlignmentHub.Web.Infrastructure.Rendering;
@@ -32,10 +33,16 @@ builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o =>
     o.BufferBodyLengthLimit = RequestLimitsMiddleware.MaxBodyBytes;
     o.MultipartBodyLengthLimit = RequestLimitsMiddleware.MaxBodyBytes;
 });
-builder.Services.AddSerilog((services, logger) => logger
-    .ReadFrom.Configuration(builder.Configuration)
-    .Enrich.FromLogContext()
-    .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+// Each host writes through its own logger, not the process-wide static one: with several hosts in one process (the
+// tests), the static logger belongs to whichever started last and is silenced when any of them stops.
+builder.Services.AddSerilog(
+    (services, logger) => logger
+        .ReadFrom.Configuration(builder.Configuration)
+        .ReadFrom.Services(services)
+        .Enrich.FromLogContext()
+        .Enrich.With<LogInjectionGuard>()
+        .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture),
+    preserveStaticLogger: true);
 
 // Persistence: one DbContext, provider chosen by Database:Provider.
 builder.Services.AddSingleton(TimeProvider.System);
@@ -77,11 +84,45 @@ builder.Services.ConfigureApplicationCookie(o =>
     o.LoginPath = "/account/login";
     o.LogoutPath = "/account/logout";
     o.AccessDeniedPath = "/account/access-denied";
+
+    // A signed-in user refused by an authorization policy gets the 403 page at the address they asked for (not a
+    // redirect), and the refusal is logged like every other 403 (checklist H.35).
+    o.Events.OnRedirectToAccessDenied = context =>
+    {
+        context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("AlignmentHub.Web.Security.AccessDenied")
+            .LogWarning("Access denied to {User} for {Method} {Path}", context.HttpContext.User.Identity?.Name, context.Request.Method, context.Request.Path.Value);
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        return Task.CompletedTask;
+    };
 });
+foreach (var scheme in new[] { IdentityConstants.ExternalScheme, IdentityConstants.TwoFactorUserIdScheme, IdentityConstants.TwoFactorRememberMeScheme })
+{
+    // Identity's other cookies are unused (no external or two-factor sign-in), but sign-out still writes their
+    // deletion: give them the same name prefix and Secure flag as the rest in Production.
+    builder.Services.Configure<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(scheme, o =>
+    {
+        if (builder.Environment.IsProduction())
+        {
+            o.Cookie.Name = "__Host-" + scheme;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+        }
+    });
+}
+
+// The cookie handler, the security-stamp validator and the session store all read the clock from the registered
+// TimeProvider (ASP.NET Core post-configures their TimeProvider from DI), so tests can move time forward.
+
 // Sessions live in the database: the cookie holds only a session key, so sign-out revokes at once (checklist B.10).
 builder.Services.AddSingleton<DatabaseTicketStore>();
 builder.Services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
     .Configure<DatabaseTicketStore>((o, store) => o.SessionStore = store);
+builder.Services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(o =>
+{
+    // Flash messages ride in this cookie: the same protections as the sign-in cookie.
+    o.Cookie.Name = builder.Environment.IsProduction() ? "__Host-AlignmentHub.TempData" : "AlignmentHub.TempData";
+    o.Cookie.SecurePolicy = builder.Environment.IsProduction() ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+    o.Cookie.SameSite = SameSiteMode.Lax;
+});
 builder.Services.AddAntiforgery(o =>
 {
     o.Cookie.Name = builder.Environment.IsProduction() ? "__Host-AlignmentHub.Csrf" : "AlignmentHub.Csrf";
@@ -89,8 +130,25 @@ builder.Services.AddAntiforgery(o =>
     o.Cookie.SameSite = SameSiteMode.Strict;
 });
 
-// Several instances can serve one database: they share the key ring stored in it.
-builder.Services.AddDataProtection().SetApplicationName("AlignmentHub").PersistKeysToDbContext<AppDbContext>();
+// Several instances can serve one database: they share the key ring stored in it. With a certificate configured
+// (DataProtection:CertificatePath, a PKCS#12 file with its private key, + DataProtection:CertificatePassword) the keys
+// are encrypted at rest with it, so a copy of the database alone cannot forge or read cookies; every instance needs
+// the same certificate. Without one, keys are stored unencrypted (the startup warning "No XML encryptor configured").
+var dataProtection = builder.Services.AddDataProtection().SetApplicationName("AlignmentHub").PersistKeysToDbContext<AppDbContext>();
+if (builder.Configuration["DataProtection:CertificatePath"] is { Length: > 0 } certificatePath)
+{
+    dataProtection.ProtectKeysWithCertificate(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
+        Path.GetFullPath(certificatePath, builder.Environment.ContentRootPath), builder.Configuration["DataProtection:CertificatePassword"]));
+}
+
+// Behind a reverse proxy: take the client address and scheme from X-Forwarded-For/-Proto, but only from the proxies
+// named in configuration (ForwardedHeaders:KnownProxies, ForwardedHeaders:KnownNetworks). Nothing configured, no
+// forwarded header is trusted, so a client cannot spoof its address to the sign-in rate limiter.
+var forwardedHeaders = ForwardedHeadersSetup.FromConfiguration(builder.Configuration);
+if (forwardedHeaders is not null)
+{
+    builder.Services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(forwardedHeaders.Apply);
+}
 
 builder.Services.AddAuthorization(o =>
 {
@@ -103,8 +161,12 @@ builder.Services.AddScoped<OkrAccess>();
 builder.Services.AddScoped<RoadmapAccess>();
 builder.Services.AddScoped<AlignmentHub.Web.Infrastructure.Alignment.AlignmentGraphLoader>();
 builder.Services.AddSingleton<AlignmentHub.Web.Infrastructure.Alignment.ProductSnapshotCache>();
+builder.Services.AddSingleton<AlignmentHub.Web.Infrastructure.Alignment.ReadModelCache>();
 builder.Services.AddScoped<AlignmentHub.Web.Features.Shared.NavigationContext>();
 builder.Services.AddSingleton<MarkdownRenderer>();
+builder.Services.AddSingleton<SignInThrottle>();
+
+builder.Services.AddAuditLog(builder.Configuration);
 
 builder.Services.AddRateLimiter(o =>
 {
@@ -198,6 +260,12 @@ using (var scope = app.Services.CreateScope())
     }
 }
 
+if (forwardedHeaders is not null)
+{
+    // First, so that everything after it (HSTS, rate limiter, logs, cookies) sees the client, not the proxy.
+    app.UseForwardedHeaders();
+}
+
 if (app.Environment.IsDevelopment())
 {
     app.UseDeveloperExceptionPage();
@@ -211,7 +279,7 @@ else
 app.UseMiddleware<SecurityHeadersMiddleware>();
 app.UseStatusCodePagesWithReExecute("/error/{0}");
 app.UseMiddleware<RequestLimitsMiddleware>();
-app.UseSerilogRequestLogging();
+app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
 app.UseStaticFiles();
 app.UseRouting();
 app.UseRateLimiter();

@@ -9,7 +9,8 @@ namespace AlignmentHub.BrowserTests;
 /// Documents the main pages: with <c>ALIGNMENTHUB_SCREENSHOTS</c> set to a folder, saves full-page PNGs of each page
 /// at desktop (1280×800) and phone (390×844) size, e.g. <c>vision-desktop.png</c>: sign-in, home, vision, goals, then
 /// (as the product manager) the roadmap board, timeline and orphan list, one item's why, the alignment page and the
-/// impact check of retiring goal #5 (shown, never submitted), and (as the executive) the executive and a team dashboard.
+/// impact check of retiring goal #5 (shown, never submitted), (as the executive) the executive and a team dashboard, and
+/// (as a team member) the home page's "my work".
 /// Without the variable it does nothing.
 /// Regenerate the docs images with: <c>ALIGNMENTHUB_SCREENSHOTS=$PWD/docs/images dotnet test tests/AlignmentHub.BrowserTests --filter Screenshots</c>.
 /// </summary>
@@ -92,6 +93,23 @@ public sealed class ScreenshotTests
             await SaveDashboardsAsync(executive, folder, suffix);
             Assert.Empty(fixture.ConsoleErrors(executive));
             await executive.Context.CloseAsync();
+
+            // A team member's home: the items they own with their why, and the key results due for a check-in; then
+            // the full check-in history of one of those key results.
+            var member = await fixture.NewSignedInPageAsync(BrowserFixture.TeamMember, viewport);
+            await Expect(member.GetByRole(AriaRole.Heading, new() { Name = "My work" })).ToBeVisibleAsync();
+            await SaveAsync(member, folder, "home-my-work", suffix);
+            await member.GotoAsync(await member.Locator("a[href^='/okrs/objectives/']").First.GetAttributeAsync("href")
+                ?? throw new InvalidOperationException("No objective link on the member's home page."));
+            var history = member.Locator("a[href^='/okrs/key-results/'][href$='/check-ins']").First;
+            if (await history.CountAsync() > 0)
+            {
+                await member.GotoAsync(await history.GetAttributeAsync("href") ?? string.Empty);
+                await SaveAsync(member, folder, "check-in-history", suffix);
+            }
+
+            Assert.Empty(fixture.ConsoleErrors(member));
+            await member.Context.CloseAsync();
         }
     }
 
@@ -165,8 +183,8 @@ public sealed class ScreenshotTests
         await SaveAsync(page, folder, "dashboard-executive", suffix);
 
         // The score's working, opened.
-        var score = page.Locator(".dash-score");
-        await score.GetByText("How was this calculated?").ClickAsync();
+        var score = page.Locator("details.dash-working");
+        await score.GetByText("How is the alignment score calculated?").ClickAsync();
         await Expect(score.Locator("table.dash-formula tbody tr")).ToHaveCountAsync(4);
         await score.ScrollIntoViewIfNeededAsync();
         await SaveAsync(page, folder, "dashboard-score", suffix, fullPage: false);

@@ -14,6 +14,17 @@ namespace AlignmentHub.Infrastructure.Identity;
 /// </summary>
 public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, TimeProvider clock) : ITicketStore
 {
+    /// <summary>
+    /// A session ends this long after sign-in however active it is (checklist B.10). Sliding renewal moves the ticket's
+    /// IssuedUtc and ExpiresUtc forward, so the limit is measured from the row's <see cref="UserSession.CreatedAt"/>, which
+    /// renewal never changes.
+    /// </summary>
+    public static readonly TimeSpan AbsoluteLifetime = TimeSpan.FromHours(12);
+
+    /// <summary>Is a session with these times still usable at <paramref name="now"/>?</summary>
+    public static bool IsActive(DateTimeOffset createdAt, DateTimeOffset? expiresAt, DateTimeOffset now) =>
+        (expiresAt is null || expiresAt >= now) && createdAt + AbsoluteLifetime > now;
+
     public async Task<string> StoreAsync(AuthenticationTicket ticket)
     {
         var key = Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
@@ -23,7 +34,8 @@ public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, TimeProvide
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
 
         // Expired sessions of this user are removed as new ones start, so the table does not grow without bound.
-        await db.UserSessions.Where(s => s.UserId == userId && s.ExpiresAt < now).ExecuteDeleteAsync();
+        var startedBefore = now - AbsoluteLifetime;
+        await db.UserSessions.Where(s => s.UserId == userId && (s.ExpiresAt < now || s.CreatedAt <= startedBefore)).ExecuteDeleteAsync();
         db.UserSessions.Add(new UserSession
         {
             Id = key,
@@ -53,8 +65,8 @@ public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, TimeProvide
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var session = await db.UserSessions.AsNoTracking().Where(s => s.Id == key)
-            .Select(s => new { s.Ticket, s.ExpiresAt }).SingleOrDefaultAsync();
-        if (session is null || session.ExpiresAt < clock.GetUtcNow())
+            .Select(s => new { s.Ticket, s.CreatedAt, s.ExpiresAt }).SingleOrDefaultAsync();
+        if (session is null || !IsActive(session.CreatedAt, session.ExpiresAt, clock.GetUtcNow()))
         {
             return null;
         }

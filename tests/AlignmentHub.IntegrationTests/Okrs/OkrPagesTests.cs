@@ -364,7 +364,7 @@ public sealed class OkrPagesTests(AlignmentHubFactory factory) : IClassFixture<A
         Assert.Equal(6m, chart.RootElement.GetProperty("target").GetDecimal());
         Assert.Equal("img", canvas.GetAttribute("role"));
         var rows = card.QuerySelectorAll("details.okr-history tbody tr").ToList();
-        Assert.Equal(history.Count, rows.Count);
+        Assert.Equal(Math.Min(10, history.Count), rows.Count); // the latest ten; the history page has them all
         Assert.Equal(history[^1].Value, decimal.Parse(rows[0].QuerySelector("[data-value]")!.GetAttribute("data-value")!, CultureInfo.InvariantCulture)); // newest first
         Assert.Equal(history[^1].AuthorName, rows[0].Children[4].TextContent.Trim());
 
@@ -454,13 +454,20 @@ public sealed class OkrPagesTests(AlignmentHubFactory factory) : IClassFixture<A
 
         var all = await CountAsync("/okrs");
         var team = await CountAsync($"/okrs?team={platform}");
-        var small = await CountAsync($"/okrs/objectives/{oneKeyResult.Id}");
-        var large = await CountAsync($"/okrs/objectives/{threeKeyResults.Id}");
+        // Objective pages keep their data between changes (ReadModelCache): measured warm, every command counted.
+        async Task<int> WarmAsync(string url)
+        {
+            await counter.MeasureGetAsync(client, url); // a first GET, then the measured one
+            return counter.Count;
+        }
+
+        var small = await WarmAsync($"/okrs/objectives/{oneKeyResult.Id}");
+        var large = await WarmAsync($"/okrs/objectives/{threeKeyResults.Id}");
 
         Assert.Equal(all, team);
         Assert.InRange(all, 1, 8);
         Assert.Equal(small, large);
-        Assert.InRange(small, 1, 8);
+        Assert.InRange(small, 1, 5);
     }
 
     /// <summary>The text a screen reader gets: without aria-hidden decoration, spaces normalised.</summary>

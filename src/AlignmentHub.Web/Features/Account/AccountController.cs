@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace AlignmentHub.Web.Features.Account;
 
 [Route("account")]
-public sealed class AccountController(SignInManager<ApplicationUser> signInManager, UserManager<ApplicationUser> userManager, ILogger<AccountController> logger) : Controller
+public sealed class AccountController(SignInManager<ApplicationUser> signInManager, UserManager<ApplicationUser> userManager, SignInThrottle throttle, ILogger<AccountController> logger) : Controller
 {
     private const string SignInFailed = "The e-mail address or password is not right, or the account is locked. Try again in a few minutes.";
 
@@ -33,8 +33,19 @@ public sealed class AccountController(SignInManager<ApplicationUser> signInManag
     public async Task<IActionResult> Login(LoginViewModel model)
     {
         model.ReturnUrl = SafeReturnUrl(model.ReturnUrl);
+
+        // Per account, whatever the address (the middleware has already counted per address).
+        if (!throttle.TryAcquire(model.Email, out var retryAfter))
+        {
+            logger.LogWarning("Sign-in rate limit reached for {UserName}", LogName(model.Email));
+            Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return StatusCode(StatusCodes.Status429TooManyRequests);
+        }
+
         if (!ModelState.IsValid)
         {
+            logger.LogWarning("Failed sign-in for {UserName}: {Reason}", LogName(model.Email), "form not valid");
+            model.Password = string.Empty;
             return View(model);
         }
 
@@ -48,13 +59,13 @@ public sealed class AccountController(SignInManager<ApplicationUser> signInManag
                 return LocalRedirect(model.ReturnUrl);
             }
 
-            logger.LogWarning("Failed sign-in for user {UserId} (locked out: {LockedOut})", user.Id, result.IsLockedOut);
+            logger.LogWarning("Failed sign-in for {UserName}: {Reason} (user {UserId})", LogName(model.Email), result.IsLockedOut ? "locked out" : "wrong password", user.Id);
         }
         else
         {
             // Same work and the same answer for unknown accounts, so responses do not reveal which e-mails exist.
             userManager.PasswordHasher.HashPassword(new ApplicationUser(), model.Password);
-            logger.LogWarning("Failed sign-in for an unknown or disabled account");
+            logger.LogWarning("Failed sign-in for {UserName}: {Reason}", LogName(model.Email), user is null ? "unknown account" : "account disabled");
         }
 
         ModelState.AddModelError(string.Empty, SignInFailed);
@@ -82,6 +93,9 @@ public sealed class AccountController(SignInManager<ApplicationUser> signInManag
         Response.StatusCode = StatusCodes.Status403Forbidden;
         return View("~/Features/Errors/403.cshtml");
     }
+
+    // The name as typed, cut short; never the password. Line breaks are escaped for every log event (LogInjectionGuard).
+    private static string LogName(string? email) => email is null ? string.Empty : email.Length > 100 ? email[..100] + "…" : email;
 
     private string SafeReturnUrl(string? returnUrl) =>
         !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) && !returnUrl.StartsWith("/account/log", StringComparison.OrdinalIgnoreCase) ? returnUrl : "/";

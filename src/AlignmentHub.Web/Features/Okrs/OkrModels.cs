@@ -136,3 +136,20 @@ public sealed record ObjectivePage(
 
 /// <summary>The check-in form of one key result, with what the user typed when it was rejected.</summary>
 public sealed record CheckInFormModel(KeyResultView KeyResult, bool Rejected, string? Value, string? Confidence, string? Note);
+
+/// <summary>One page of a key result's check-ins, newest first.</summary>
+public sealed record CheckInHistoryPage(
+    KeyResultView KeyResult,
+    int ObjectiveId,
+    string ObjectiveTitle,
+    string PeriodKey,
+    int TeamId,
+    string TeamName,
+    IReadOnlyList<CheckInRow> Rows,
+    int Total,
+    int Page,
+    int Pages,
+    bool RequestedPageExists);
+
+/// <summary>A table of check-ins (newest first) as the objective page and the history page show it.</summary>
+public sealed record CheckInTable(KeyResultView KeyResult, IReadOnlyList<CheckInRow> Rows, string Caption);

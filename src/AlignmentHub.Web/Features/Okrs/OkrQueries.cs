@@ -2,6 +2,7 @@ using System.Globalization;
 using AlignmentHub.Domain.Okrs;
 using AlignmentHub.Infrastructure.Identity;
 using AlignmentHub.Infrastructure.Persistence;
+using AlignmentHub.Web.Infrastructure.Alignment;
 using AlignmentHub.Web.Infrastructure.Errors;
 using AlignmentHub.Web.Infrastructure.Security;
 using Mediator;
@@ -273,20 +274,67 @@ public sealed class GetOkrsHandler(AppDbContext db, OkrAccess access, ICurrentUs
 /// <summary>One objective with its key results, their check-in history, alignment and what the user may do.</summary>
 public sealed record GetObjectiveQuery(int ObjectiveId) : IQuery<ObjectivePage>;
 
-public sealed class GetObjectiveHandler(AppDbContext db, OkrAccess access, TimeProvider clock) : IQueryHandler<GetObjectiveQuery, ObjectivePage>
+/// <summary>
+/// Reads the objective page's data once per change of the database (the change counter; see ADR 0005) and keeps it in
+/// the shared <see cref="ReadModelCache"/>: a request then pays the counter and the user's memberships, not the
+/// objective's check-ins and items again. What depends on the user or the clock is worked out per request.
+/// </summary>
+public sealed class GetObjectiveHandler(AppDbContext db, OkrAccess access, TimeProvider clock, ReadModelCache cache) : IQueryHandler<GetObjectiveQuery, ObjectivePage>
 {
     public async ValueTask<ObjectivePage> Handle(GetObjectiveQuery query, CancellationToken cancellationToken)
     {
         var id = query.ObjectiveId;
-        var objective = await db.Objectives.AsNoTracking().Include(o => o.KeyResults).SingleOrDefaultAsync(o => o.Id == id, cancellationToken)
-            ?? throw new NotFoundException("The objective");
+        var data = await cache.GetOrReadAsync(db, ("objective-page", id), () => ReadAsync(id, cancellationToken), cancellationToken);
+        var objective = data.Objective;
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
 
-        // Everything else about the objective in one query: period, names, alignment (goal, or parent and its goal),
-        // the objectives that contribute to it, and whether the user is in its team or manages its product.
-        // Left joins, not sub-selects of several columns: SQLite cannot run those (no APPLY).
-        var userId = access.UserId;
+        var canEdit = await access.CanEditObjectiveAsync(objective.TeamId, data.ProductId, cancellationToken);
+        var isActive = objective.Status == ObjectiveStatus.Active;
+        var canCheckIn = isActive && await access.CanCheckInAsync(objective.TeamId, cancellationToken);
+
+        var keyResults = objective.ActiveKeyResults.OrderBy(k => k.Id).Select(k =>
+        {
+            var rows = data.History.GetValueOrDefault(k.Id) ?? [];
+            var view = KeyResultView.From(k, data.Period, now, rows.Count == 0 ? null : rows[^1].Confidence, isActive);
+            return new KeyResultDetail(view, rows, data.ChartJson[k.Id], canEdit && isActive, data.ItemsOfKeyResult[k.Id].ToList());
+        }).ToList();
+
+        var current = Period.Containing(today);
+        return new ObjectivePage(objective.Id, objective.Title, objective.Description, objective.Status, objective.Score, objective.Retrospective,
+            GetOkrsHandler.ToView(data.Period, today, current), objective.TeamId, data.TeamName, data.OwnerName, data.Goal, data.Parent, data.GoalViaParent,
+            data.Contributors, objective.Progress(), keyResults,
+            objective.KeyResults.Where(k => k.Status != KeyResultStatus.Active).OrderBy(k => k.Id).Select(k => k.Title).ToList(),
+            canEdit, canCheckIn, data.ItemsOfObjective);
+    }
+
+    /// <summary>
+    /// What the page shows of an objective whoever looks at it. Shared by concurrent requests: the entities were read
+    /// without tracking and are only read from, never changed.
+    /// </summary>
+    private sealed record ObjectiveData(
+        Objective Objective,
+        Period Period,
+        string TeamName,
+        string? OwnerName,
+        GoalRef? Goal,
+        ObjectiveRef? Parent,
+        GoalRef? GoalViaParent,
+        IReadOnlyList<ObjectiveRef> Contributors,
+        int? ProductId,
+        IReadOnlyDictionary<int, List<CheckInRow>> History,
+        IReadOnlyDictionary<int, string> ChartJson,
+        ILookup<int, LinkedItem> ItemsOfKeyResult,
+        IReadOnlyList<LinkedItem> ItemsOfObjective);
+
+    private async Task<ObjectiveData> ReadAsync(int id, CancellationToken cancellationToken)
+    {
+        var objective = await db.Objectives.AsNoTracking().Include(o => o.KeyResults).SingleOrDefaultAsync(o => o.Id == id, cancellationToken)
+            ?? throw new NotFoundException("The objective");
+
+        // Everything else about the objective in one query: period, names, alignment (goal, or parent and its goal)
+        // and the objectives that contribute to it. Left joins, not sub-selects of several columns: SQLite cannot run
+        // those (no APPLY).
         var context = await (
                 from o in db.Objectives.AsNoTracking()
                 where o.Id == id
@@ -318,20 +366,19 @@ public sealed class GetObjectiveHandler(AppDbContext db, OkrAccess access, TimeP
                             orderby c.Title
                             select new ObjectiveRef(c.Id, c.Title, ct.Name))
                         .ToList(),
-                    IsTeamMember = db.TeamMemberships.Any(m => m.TeamId == o.TeamId && m.UserId == userId),
-                    ManagesProduct = db.ProductManagers.Any(m => m.UserId == userId
-                        && ((g != null && m.ProductId == g.ProductId) || (pg != null && m.ProductId == pg.ProductId))),
                 })
             .SingleAsync(cancellationToken);
         var period = context.Period;
-        var teamName = context.TeamName;
-        var ownerName = context.OwnerName;
 
-        // Every check-in of every key result of the objective, oldest first (one query).
-        var history = (await db.CheckIns.AsNoTracking()
-                .Where(c => db.KeyResults.Any(k => k.Id == c.KeyResultId && k.ObjectiveId == id))
-                .OrderBy(c => c.CreatedAt).ThenBy(c => c.Id)
-                .Select(c => new { c.KeyResultId, Row = new CheckInRow(c.Id, c.CreatedAt, c.Value, c.Confidence, c.Note, c.AuthorName) })
+        // A join from the key results, not EXISTS per check-in: the database then seeks the (KeyResultId, CreatedAt)
+        // index instead of scanning every check-in of every team.
+        var history = (await (
+                    from k in db.KeyResults
+                    where k.ObjectiveId == id
+                    join c in db.CheckIns on k.Id equals c.KeyResultId
+                    orderby c.CreatedAt, c.Id
+                    select new { c.KeyResultId, Row = new CheckInRow(c.Id, c.CreatedAt, c.Value, c.Confidence, c.Note, c.AuthorName) })
+                .AsNoTracking()
                 .ToListAsync(cancellationToken))
             .GroupBy(c => c.KeyResultId)
             .ToDictionary(g => g.Key, g => g.Select(x => x.Row).ToList());
@@ -352,11 +399,16 @@ public sealed class GetObjectiveHandler(AppDbContext db, OkrAccess access, TimeP
             }
         }
 
-        var contributors = context.Contributors;
-
-        // The roadmap items linked to the objective or to any of its key results, in one query (not one per key result).
-        var linkedItems = (await db.RoadmapLinks.AsNoTracking()
-                .Where(l => l.ObjectiveId == id || db.KeyResults.Any(k => k.Id == l.KeyResultId && k.ObjectiveId == id))
+        // Two index seeks joined by UNION ALL (links to the objective, links to its key results) rather than one OR
+        // with EXISTS, which makes the database scan every link of the product.
+        var links = db.RoadmapLinks.Where(l => l.ObjectiveId == id)
+            .Select(l => new { l.RoadmapItemId, l.KeyResultId })
+            .Concat(
+                from k in db.KeyResults
+                where k.ObjectiveId == id
+                join l in db.RoadmapLinks on (int?)k.Id equals l.KeyResultId
+                select new { l.RoadmapItemId, l.KeyResultId });
+        var linkedItems = (await links.AsNoTracking()
                 .Join(db.RoadmapItems.Where(i => i.ArchivedAt == null), l => l.RoadmapItemId, i => i.Id, (l, i) => new
                 {
                     l.KeyResultId,
@@ -365,30 +417,16 @@ public sealed class GetObjectiveHandler(AppDbContext db, OkrAccess access, TimeP
                 .ToListAsync(cancellationToken))
             .OrderBy(x => x.Item.Title, StringComparer.CurrentCultureIgnoreCase)
             .ToList();
-        var itemsOfKeyResult = linkedItems.Where(x => x.KeyResultId is not null).ToLookup(x => x.KeyResultId!.Value, x => x.Item);
 
-        var productId = (goal ?? goalViaParent)?.ProductId;
-        // The query knew the product through the goal or the parent's goal; a longer chain asks the access rules again.
-        var knownProduct = (context.Goal ?? context.ParentGoal)?.ProductId;
-        var canEdit = productId is not null && productId != knownProduct
-            ? await access.CanEditObjectiveAsync(objective.TeamId, productId, cancellationToken)
-            : access.CanEditObjective(context.IsTeamMember, productId is not null && context.ManagesProduct);
-        var canCheckIn = objective.Status == ObjectiveStatus.Active && access.CanCheckIn(context.IsTeamMember);
-        var isActive = objective.Status == ObjectiveStatus.Active;
+        // The chart data does not depend on the clock (title, unit, goalposts and the check-ins): serialised once here.
+        var readAt = clock.GetUtcNow();
+        var chartJson = objective.KeyResults.ToDictionary(k => k.Id, k => OkrText.ChartJson(
+            KeyResultView.From(k, period, readAt, null), history.GetValueOrDefault(k.Id) ?? []));
 
-        var keyResults = objective.ActiveKeyResults.OrderBy(k => k.Id).Select(k =>
-        {
-            var rows = history.GetValueOrDefault(k.Id) ?? [];
-            var view = KeyResultView.From(k, period, now, rows.Count == 0 ? null : rows[^1].Confidence, isActive);
-            return new KeyResultDetail(view, rows, OkrText.ChartJson(view, rows), canEdit && isActive, itemsOfKeyResult[k.Id].ToList());
-        }).ToList();
-
-        var current = Period.Containing(today);
-        return new ObjectivePage(objective.Id, objective.Title, objective.Description, objective.Status, objective.Score, objective.Retrospective,
-            GetOkrsHandler.ToView(period, today, current), objective.TeamId, teamName, ownerName, goal, parent, goalViaParent, contributors,
-            objective.Progress(), keyResults,
-            objective.KeyResults.Where(k => k.Status != KeyResultStatus.Active).OrderBy(k => k.Id).Select(k => k.Title).ToList(),
-            canEdit, canCheckIn, linkedItems.Where(x => x.KeyResultId is null).Select(x => x.Item).ToList());
+        return new ObjectiveData(objective, period, context.TeamName, context.OwnerName, goal, parent, goalViaParent, context.Contributors,
+            (goal ?? goalViaParent)?.ProductId, history, chartJson,
+            linkedItems.Where(x => x.KeyResultId is not null).ToLookup(x => x.KeyResultId!.Value, x => x.Item),
+            linkedItems.Where(x => x.KeyResultId is null).Select(x => x.Item).ToList());
     }
 
     private Task<GoalRef?> GoalAsync(int goalId, CancellationToken cancellationToken) =>
@@ -410,5 +448,44 @@ public sealed class GetCheckInTargetHandler(AppDbContext db, OkrAccess access) :
             .Select(k => new { k.ObjectiveId, k.Objective.TeamId })
             .SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("The key result");
         return new CheckInTarget(query.KeyResultId, target.ObjectiveId, target.TeamId, await access.CanCheckInAsync(target.TeamId, cancellationToken));
+    }
+}
+
+/// <summary>
+/// Every check-in of one key result, newest first, a page at a time (the objective page shows the latest ones only).
+/// </summary>
+public sealed record GetCheckInHistoryQuery(int KeyResultId, int Page) : IQuery<CheckInHistoryPage>;
+
+public sealed class GetCheckInHistoryHandler(AppDbContext db, TimeProvider clock) : IQueryHandler<GetCheckInHistoryQuery, CheckInHistoryPage>
+{
+    public const int PageSize = 50;
+
+    public async ValueTask<CheckInHistoryPage> Handle(GetCheckInHistoryQuery query, CancellationToken cancellationToken)
+    {
+        var keyResult = await db.KeyResults.AsNoTracking().SingleOrDefaultAsync(k => k.Id == query.KeyResultId, cancellationToken)
+            ?? throw new NotFoundException("The key result");
+        var objective = await (
+                from o in db.Objectives
+                where o.Id == keyResult.ObjectiveId
+                join p in db.Periods on o.PeriodId equals p.Id
+                join t in db.Teams on o.TeamId equals t.Id
+                select new { o.Id, o.Title, o.Status, Period = p, TeamId = t.Id, TeamName = t.Name })
+            .AsNoTracking()
+            .SingleAsync(cancellationToken);
+
+        var checkIns = db.CheckIns.AsNoTracking().Where(c => c.KeyResultId == keyResult.Id);
+        var total = await checkIns.CountAsync(cancellationToken);
+        var pages = Math.Max(1, (total + PageSize - 1) / PageSize);
+        var page = Math.Clamp(query.Page, 1, pages);
+        var rows = await checkIns
+            .OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id)
+            .Skip((page - 1) * PageSize).Take(PageSize)
+            .Select(c => new CheckInRow(c.Id, c.CreatedAt, c.Value, c.Confidence, c.Note, c.AuthorName))
+            .ToListAsync(cancellationToken);
+
+        var view = KeyResultView.From(keyResult, objective.Period, clock.GetUtcNow(), rows.Count == 0 ? null : rows[0].Confidence,
+            objective.Status == ObjectiveStatus.Active);
+        return new CheckInHistoryPage(view, objective.Id, objective.Title, objective.Period.Key, objective.TeamId, objective.TeamName,
+            rows, total, page, pages, RequestedPageExists: query.Page >= 1 && query.Page <= pages);
     }
 }

@@ -38,6 +38,25 @@ public sealed class OkrsController(IMediator mediator) : AppController
     public async Task<IActionResult> Details([FromRoute] int id, CancellationToken cancellationToken) =>
         await ShowObjectiveAsync(id, cancellationToken);
 
+    /// <summary>Every check-in of a key result, 50 a page; the objective page links here from its latest ones.</summary>
+    [HttpGet("key-results/{id:int}/check-ins")]
+    public async Task<IActionResult> History([FromRoute] int id, [FromQuery] int page = 1, CancellationToken cancellationToken = default)
+    {
+        var history = await mediator.Send(new GetCheckInHistoryQuery(id, page), cancellationToken);
+        SetPage($"Check-ins · {history.KeyResult.Title}", "okrs", null,
+            new Crumb("OKRs", "/okrs"),
+            new Crumb(history.PeriodKey, PeriodUrl(history.PeriodKey)),
+            new Crumb(history.TeamName, PeriodUrl(history.PeriodKey, history.TeamId)),
+            new Crumb(history.ObjectiveTitle, $"/okrs/objectives/{history.ObjectiveId}"),
+            new Crumb("Check-ins"));
+        if (!history.RequestedPageExists)
+        {
+            Response.StatusCode = StatusCodes.Status404NotFound;
+        }
+
+        return View(history);
+    }
+
     [HttpPost("key-results/{id:int}/check-ins")]
     public async Task<IActionResult> CheckIn([FromRoute] int id, [Bind("Value,Confidence,Note")] CheckInCommand command, CancellationToken cancellationToken)
     {

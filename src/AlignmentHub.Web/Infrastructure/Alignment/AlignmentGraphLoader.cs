@@ -49,8 +49,7 @@ public sealed class AlignmentGraphLoader(AppDbContext db, TimeProvider clock, Pr
 
     private Period CurrentPeriod() => Period.Containing(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
 
-    private Task<long> StampAsync(CancellationToken cancellationToken) =>
-        db.ChangeCounters.AsNoTracking().Where(c => c.Id == ChangeCounter.SingletonId).Select(c => c.Value).SingleAsync(cancellationToken);
+    private Task<long> StampAsync(CancellationToken cancellationToken) => ReadModelCache.StampAsync(db, cancellationToken);
 
     private async Task<ProductSnapshot> ReadAsync(int productId, Period period, long stamp, CancellationToken cancellationToken)
     {

@@ -14,20 +14,6 @@ public sealed class OkrAccess(AppDbContext db, ICurrentUser user, UserMembership
 {
     public bool IsReadOnlyRole => !user.IsInRole(Roles.Admin) && !user.IsInRole(Roles.ProductManager) && !user.IsInRole(Roles.TeamMember);
 
-    /// <summary>
-    /// The same rule as <see cref="CanEditObjectiveAsync"/> when the caller has already read whether the user is a member
-    /// of the objective's team and a manager of its product (in the page's own query).
-    /// </summary>
-    public bool CanEditObjective(bool isTeamMember, bool managesProduct) =>
-        user.IsInRole(Roles.Admin) || (user.IsInRole(Roles.ProductManager) && managesProduct) || (user.IsInRole(Roles.TeamMember) && isTeamMember);
-
-    /// <summary>The same rule as <see cref="CanCheckInAsync"/> when membership of the team is already known.</summary>
-    public bool CanCheckIn(bool isTeamMember) =>
-        user.IsInRole(Roles.Admin) || user.IsInRole(Roles.ProductManager) || (user.IsInRole(Roles.TeamMember) && isTeamMember);
-
-    /// <summary>The signed-in user's id, for queries that read memberships themselves.</summary>
-    public string UserId => user.Id;
-
     /// <summary>May the user create or edit objectives of <paramref name="teamId"/> serving <paramref name="productId"/>?</summary>
     public async Task<bool> CanEditObjectiveAsync(int teamId, int? productId, CancellationToken cancellationToken)
     {
