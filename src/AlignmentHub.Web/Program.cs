@@ -215,6 +215,8 @@ builder.Services
     })
     .ConfigureApplicationPartManager(m => m.FeatureProviders.Add(
         new AlignmentHub.Web.Features.Baseline.BaselineControllerSwitch(builder.Configuration.GetValue<bool>(AlignmentHub.Web.Features.Baseline.BaselineController.Setting))));
+// Numbers and options are read strictly ("0,5" is refused beside the field, not saved as 5): after the MVC defaults.
+builder.Services.ConfigureOptions<AlignmentHub.Web.Infrastructure.Binding.StrictBindingSetup>();
 builder.Services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
 builder.Services.AddHsts(o =>
 {
