@@ -53,6 +53,11 @@ public sealed class DbFingerprint
     public IEnumerable<RowState> ChangedSince(DbFingerprint before) =>
         Rows.Where(r => !before.Rows.TryGetValue(r.Key, out var old) || old.Text != r.Value.Text).Select(r => r.Value);
 
+    /// <summary>The keys ("Goal#3") of rows that are new, differ from <paramref name="before"/> or are gone.</summary>
+    public IEnumerable<string> ChangedKeys(DbFingerprint before) =>
+        Rows.Where(r => !before.Rows.TryGetValue(r.Key, out var old) || old.Text != r.Value.Text).Select(r => r.Key)
+            .Concat(before.Rows.Keys.Where(k => !Rows.ContainsKey(k)));
+
     /// <summary>A readable list of what differs, for failure messages.</summary>
     public string DescribeDifference(DbFingerprint before)
     {

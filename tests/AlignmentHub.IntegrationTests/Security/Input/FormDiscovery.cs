@@ -48,7 +48,7 @@ public static partial class FormDiscovery
     {
         var pagesByTemplate = new Dictionary<string, List<string>>();
         var queue = new Queue<string>();
-        var visitedTemplates = new HashSet<string>();
+        var visitedTemplates = new Dictionary<string, int>();
         var forms = new Dictionary<string, FormKind>();
         void Enqueue(string url)
         {
@@ -63,8 +63,10 @@ public static partial class FormDiscovery
                 list.Add(url);
             }
 
-            if (visitedTemplates.Add(template))
+            // A user's page differs by who it is (one's own page has no "disable"): a few of them, one of anything else.
+            if (visitedTemplates.GetValueOrDefault(template) < (template.Contains("{id}", StringComparison.Ordinal) ? 3 : 1))
             {
+                visitedTemplates[template] = visitedTemplates.GetValueOrDefault(template) + 1;
                 queue.Enqueue(url);
             }
         }
@@ -128,8 +130,11 @@ public static partial class FormDiscovery
         return new Result(forms.Values.OrderBy(f => f.ActionTemplate, StringComparer.Ordinal).ToList(), pagesByTemplate);
     }
 
-    /// <summary>The address with every number replaced by {n}, the query left out: "/okrs/objectives/{n}/edit".</summary>
-    public static string Template(string url) => NumberSegment().Replace(url.Split('?', '#')[0], "/{n}");
+    /// <summary>
+    /// The address with every number replaced by {n} and every GUID (user ids) by {id}, the query left out:
+    /// "/okrs/objectives/{n}/edit", "/admin/users/{id}/roles".
+    /// </summary>
+    public static string Template(string url) => GuidSegment().Replace(NumberSegment().Replace(url.Split('?', '#')[0], "/{n}"), "/{id}");
 
     private static bool Crawlable(string href) =>
         href.StartsWith('/') && !href.StartsWith("//", StringComparison.Ordinal)
@@ -208,4 +213,7 @@ public static partial class FormDiscovery
 
     [GeneratedRegex(@"/-?\d+(?=/|$)")]
     private static partial Regex NumberSegment();
+
+    [GeneratedRegex(@"/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?=/|$)")]
+    private static partial Regex GuidSegment();
 }
