@@ -331,17 +331,35 @@ public static class BadInputCorpus
     ];
 
     /// <summary>
-    /// The values for the field at <paramref name="fieldIndex"/> of a form: all of them when <paramref name="full"/>,
-    /// else the core values and every sixteenth of the others, shifted by the field's position, so that a form of
-    /// sixteen fields or more still receives every value, and every value goes into some field of the run.
+    /// The values for each field of a form: all of them when <paramref name="full"/>; otherwise the core values and every
+    /// sixteenth of the others, shifted by the field's position. Fields of a repeated row (a key result of the objective
+    /// form: 14 of its 24 fields, more than half its posts) get every other core value and every 32nd other value, each
+    /// shifted by the field's position. A form of sixteen fields or more is then topped up so that every value still
+    /// goes into some field of it; smaller forms get their share, and every value goes into some field of the run.
     /// </summary>
-    public static IEnumerable<CorpusValue> ForField(int fieldIndex, bool full)
+    public static IReadOnlyList<IReadOnlyList<CorpusValue>> Plan(IReadOnlyList<bool> isRowField, bool full)
     {
-        const int stride = 16;
-        return full
-            ? All
-            : All.Where((v, i) => Core.Contains(v.Name) || (i + fieldIndex) % stride == 0);
+        if (full)
+        {
+            return isRowField.Select(_ => All).ToList();
+        }
+
+        var plan = isRowField.Select((row, field) => All.Where((v, i) => Core.Contains(v.Name)
+            ? !row || (Array.IndexOf(Core, v.Name) + field) % 2 == 0
+            : (i + field) % (row ? 2 * Stride : Stride) == 0).ToList()).ToList();
+        if (plan.Count >= Stride)
+        {
+            var missing = All.Where(v => !plan.Any(p => p.Contains(v))).ToList();
+            for (var m = 0; m < missing.Count; m++)
+            {
+                plan[m % plan.Count].Add(missing[m]); // spread over the form, in corpus order within each field
+            }
+        }
+
+        return plan;
     }
+
+    private const int Stride = 16;
 
     /// <summary>The value as it goes into an application/x-www-form-urlencoded body.</summary>
     public static string Encode(string value) => System.Web.HttpUtility.UrlEncode(value, Encoding.UTF8);
