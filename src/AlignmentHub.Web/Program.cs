@@ -23,7 +23,17 @@ using Serilog;
 var builder = WebApplication.CreateBuilder(args);
 var command = args.FirstOrDefault(a => !a.StartsWith('-'))?.ToLowerInvariant();
 
-builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
+builder.WebHost.ConfigureKestrel(o =>
+{
+    o.AddServerHeader = false;
+    o.Limits.MaxRequestBodySize = RequestLimitsMiddleware.MaxBodyBytes;
+});
+builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o =>
+{
+    o.ValueCountLimit = RequestLimitsMiddleware.MaxFormValues;
+    o.BufferBodyLengthLimit = RequestLimitsMiddleware.MaxBodyBytes;
+    o.MultipartBodyLengthLimit = RequestLimitsMiddleware.MaxBodyBytes;
+});
 // Each host writes through its own logger, not the process-wide static one: with several hosts in one process (the
 // tests), the static logger belongs to whichever started last and is silenced when any of them stops.
 builder.Services.AddSerilog(
@@ -218,6 +228,8 @@ builder.Services
     })
     .ConfigureApplicationPartManager(m => m.FeatureProviders.Add(
         new AlignmentHub.Web.Features.Baseline.BaselineControllerSwitch(builder.Configuration.GetValue<bool>(AlignmentHub.Web.Features.Baseline.BaselineController.Setting))));
+// Numbers and options are read strictly ("0,5" is refused beside the field, not saved as 5): after the MVC defaults.
+builder.Services.ConfigureOptions<AlignmentHub.Web.Infrastructure.Binding.StrictBindingSetup>();
 builder.Services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
 builder.Services.AddHsts(o =>
 {
@@ -281,6 +293,7 @@ else
 
 app.UseMiddleware<SecurityHeadersMiddleware>();
 app.UseStatusCodePagesWithReExecute("/error/{0}");
+app.UseMiddleware<RequestLimitsMiddleware>();
 app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
 app.UseStaticFiles();
 app.UseRouting();

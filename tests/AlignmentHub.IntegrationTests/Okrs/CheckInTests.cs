@@ -158,6 +158,8 @@ public sealed class CheckInTests(AlignmentHubFactory factory) : IClassFixture<Al
         { "abc", "8", null, "Value", "Enter a number, such as 42 or 3.5." },
         { "12abc", "8", null, "Value", "Enter a number, such as 42 or 3.5." },
         { "NaN", "8", null, "Value", "Enter a number" },
+        { "0,5", "8", null, "Value", "Use a dot for decimals, such as 0.5, and no thousands separators." }, // not 5
+        { "1,000", "8", null, "Value", "Use a dot for decimals" }, // not 1000: a European 1,000 is one
         { "1e309", "8", null, "Value", "Enter a value between −1,000,000,000,000 and 1,000,000,000,000." },
         { "-1e309", "8", null, "Value", "Enter a value between" },
         { "1e13", "8", null, "Value", "Enter a value between" },

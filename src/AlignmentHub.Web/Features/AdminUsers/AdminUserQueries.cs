@@ -81,6 +81,12 @@ public sealed class GetAdminUserHandler(AppDbContext db, ICurrentUser user, Time
     public async ValueTask<AdminUserRow> Handle(GetAdminUserQuery query, CancellationToken cancellationToken)
     {
         AdminUserRules.EnsureAdmin(user);
+        if (string.IsNullOrWhiteSpace(query.UserId))
+        {
+            // A blank id (the address /admin/users/%20 binds as null) would read every user, not none.
+            throw new NotFoundException("The user");
+        }
+
         var rows = await AdminUserReader.ReadAsync(db, query.UserId, clock.GetUtcNow(), cancellationToken);
         return rows.SingleOrDefault() ?? throw new NotFoundException("The user");
     }

@@ -30,7 +30,7 @@ public sealed record CheckInResult(int ObjectiveId, int CheckInId, string Messag
 public sealed class CheckInValidator : AbstractValidator<CheckInCommand>
 {
     public const string ValueRangeMessage = "Enter a value between −1,000,000,000,000 and 1,000,000,000,000.";
-    public const string ValueFormatMessage = "Enter a number, such as 42 or 3.5.";
+    public const string ValueFormatMessage = Infrastructure.Binding.FormValueParser.NotANumberMessage;
     public const string ConfidenceMessage = "Choose a confidence from 0 (no chance) to 10 (certain).";
 
     public CheckInValidator()

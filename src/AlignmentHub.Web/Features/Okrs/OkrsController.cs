@@ -1,5 +1,6 @@
 using System.Globalization;
 using AlignmentHub.Web.Features.Shared;
+using AlignmentHub.Web.Infrastructure.Binding;
 using AlignmentHub.Web.Infrastructure.Errors;
 using AlignmentHub.Web.Infrastructure.Rendering;
 using Mediator;
@@ -100,18 +101,20 @@ public sealed class OkrsController(IMediator mediator) : AppController
     }
 
     /// <summary>
-    /// A value the model binder could not read ("abc", "1e309", "NaN") gets a message that says what to type instead
-    /// of the generic one; a number too large for a decimal is a range problem, not a format one.
+    /// A value the model binder could not read keeps the binder's own wording (FormValueParser: "Use a dot for decimals…",
+    /// "Enter a number, such as 42 or 3.5."), except that a number too large for a decimal ("1e309") is told the check-in's
+    /// range, and anything else (a NUL) gets the format message.
     /// </summary>
     private void ReplaceBindingMessages()
     {
         if (ModelState[nameof(CheckInCommand.Value)] is { Errors.Count: > 0 } value)
         {
-            var typed = value.AttemptedValue?.Trim();
-            var tooLarge = double.TryParse(typed, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var number)
-                && (double.IsInfinity(number) || Math.Abs(number) > 1e12);
+            var said = value.Errors.Select(e => e.ErrorMessage).ToList();
             value.Errors.Clear();
-            ModelState.AddModelError(nameof(CheckInCommand.Value), tooLarge ? CheckInValidator.ValueRangeMessage : CheckInValidator.ValueFormatMessage);
+            ModelState.AddModelError(nameof(CheckInCommand.Value),
+                said.Contains(FormValueParser.TooLargeMessage) ? CheckInValidator.ValueRangeMessage
+                : said.Contains(FormValueParser.CommaMessage) ? FormValueParser.CommaMessage
+                : CheckInValidator.ValueFormatMessage);
         }
 
         if (ModelState[nameof(CheckInCommand.Confidence)] is { Errors.Count: > 0 } confidence)

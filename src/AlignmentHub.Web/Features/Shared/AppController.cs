@@ -10,7 +10,7 @@ namespace AlignmentHub.Web.Features.Shared;
 /// <summary>Base controller: sets page context and turns command failures into field messages on the same form.</summary>
 public abstract class AppController : Controller
 {
-    private static readonly string[] HiddenFields = ["Version", "BaseVersion", "ProductVersion"];
+    private static readonly string[] HiddenFields = ["Version", "BaseVersion", "ProductVersion", "ConcurrencyStamp"];
 
     public const string ForbiddenCharacterMessage = "This contains a character that is not allowed.";
 
@@ -58,7 +58,7 @@ public abstract class AppController : Controller
                 var result = await validator.ValidateAsync(command);
                 foreach (var error in result.Errors.Where(e => !(ModelState[e.PropertyName]?.Errors.Count > 0)))
                 {
-                    ModelState.AddModelError(error.PropertyName, error.ErrorMessage);
+                    AddCommandError(error.PropertyName, error.ErrorMessage);
                 }
             }
 
@@ -75,7 +75,7 @@ public abstract class AppController : Controller
         {
             foreach (var error in ex.Errors)
             {
-                ModelState.AddModelError(error.PropertyName, error.ErrorMessage);
+                AddCommandError(error.PropertyName, error.ErrorMessage);
             }
         }
         catch (DomainException ex)
@@ -90,5 +90,15 @@ public abstract class AppController : Controller
 
         Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
         return await showFormAgain();
+    }
+
+    /// <summary>A validator's message; one about a hidden field (a damaged version or stamp) goes to the top of the form, once.</summary>
+    private void AddCommandError(string field, string message)
+    {
+        var key = HiddenFields.Contains(field) ? string.Empty : field;
+        if (key.Length > 0 || ModelState[key]?.Errors.Any(e => e.ErrorMessage == message) != true)
+        {
+            ModelState.AddModelError(key, message);
+        }
     }
 }
