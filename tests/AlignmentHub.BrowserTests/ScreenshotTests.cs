@@ -9,8 +9,9 @@ namespace AlignmentHub.BrowserTests;
 /// Documents the main pages: with <c>ALIGNMENTHUB_SCREENSHOTS</c> set to a folder, saves full-page PNGs of each page
 /// at desktop (1280×800) and phone (390×844) size, e.g. <c>vision-desktop.png</c>: sign-in, home, vision, goals, then
 /// (as the product manager) the roadmap board, timeline and orphan list, one item's why, the alignment page and the
-/// impact check of retiring goal #5 (shown, never submitted), (as the executive) the executive and a team dashboard, and
-/// (as a team member) the home page's "my work".
+/// impact check of retiring goal #5 (shown, never submitted), (as the executive) the executive and a team dashboard and
+/// the team's export page, (as a team member) the home page's "my work", and (as the administrator) the users list, one
+/// user's page and the audit log filtered to key results.
 /// Without the variable it does nothing.
 /// Regenerate the docs images with: <c>ALIGNMENTHUB_SCREENSHOTS=$PWD/docs/images dotnet test tests/AlignmentHub.BrowserTests --filter Screenshots</c>.
 /// </summary>
@@ -110,7 +111,39 @@ public sealed class ScreenshotTests
 
             Assert.Empty(fixture.ConsoleErrors(member));
             await member.Context.CloseAsync();
+
+            // Last, so that the users list shows the sign-ins and sessions of the people above.
+            var admin = await fixture.NewSignedInPageAsync(BrowserFixture.Admin, viewport);
+            await SaveAdministrationAsync(admin, folder, suffix);
+            Assert.Empty(fixture.ConsoleErrors(admin));
+            await admin.Context.CloseAsync();
         }
+    }
+
+    /// <summary>The users list, one user's page and the audit log filtered to key results, as the administrator.</summary>
+    private static async Task SaveAdministrationAsync(IPage page, string folder, string suffix)
+    {
+        await page.GotoAsync("/admin/users");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Users", Exact = true, Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.Locator("table.admin-users tbody tr")).ToHaveCountAsync(8);
+        await SaveAsync(page, folder, "admin-users", suffix);
+
+        // A team member who signed in above: roles, team, last sign-in and an open session.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Tom Becker", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Tom Becker", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("Team member")).ToBeCheckedAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Disable user" })).ToBeVisibleAsync();
+        await SaveAsync(page, folder, "admin-user", suffix);
+
+        // Filtered to key results: the demo's check-ins moved their current values, so the rows show real changes.
+        await page.GotoAsync("/admin/audit");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Audit log", Level = 1 })).ToBeVisibleAsync();
+        await page.GetByLabel("Entity type").SelectOptionAsync("KeyResult");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter", Exact = true }).ClickAsync();
+        await Expect(page.Locator("[data-audit-summary]")).ToContainTextAsync("matching the filter");
+        await Expect(page.Locator("table.audit-table tbody tr").First).ToContainTextAsync("KeyResult #");
+        await Expect(page.Locator("table.audit-table ins.audit-after").First).ToBeVisibleAsync();
+        await SaveAsync(page, folder, "admin-audit", suffix);
     }
 
     /// <summary>The roadmap views, one item's why, the alignment page and the impact check, as the product manager.</summary>
@@ -195,6 +228,12 @@ public sealed class ScreenshotTests
         await Expect(page.Locator("[data-horizon]")).ToHaveCountAsync(3);
         await page.WaitForTimeoutAsync(400);
         await SaveAsync(page, folder, "dashboard-team", suffix);
+
+        // The team's export page: reading is enough to export (brief §6), so the executive has it too.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Export", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Export Platform", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Download JSON" })).ToBeVisibleAsync();
+        await SaveAsync(page, folder, "team-export", suffix);
     }
 
     /// <param name="fullPage">False: only what is in the viewport (a detail scrolled into view).</param>

@@ -210,10 +210,11 @@ public sealed class AuditingSaveChangesInterceptor(IAuditActor actor, TimeProvid
         var now = clock.GetUtcNow();
         foreach (var (entry, values) in pendingAdded)
         {
-            // Database-generated keys are known now.
-            foreach (var key in entry.Metadata.FindPrimaryKey()!.Properties)
+            // Database-generated keys are known now, and so are foreign keys to rows inserted by the same save (a new
+            // objective's key results): before the save those held EF's temporary negative values.
+            foreach (var key in entry.Properties.Where(p => p.Metadata.IsKey() || p.Metadata.IsForeignKey()))
             {
-                values[key.Name] = entry.Property(key.Name).CurrentValue;
+                values[key.Metadata.Name] = Value(key, key.CurrentValue);
             }
 
             context.Add(NewAudit(now, entry, "Created", values));

@@ -72,6 +72,29 @@ public sealed class AuditAndConcurrencyTests(AlignmentHubFactory factory) : ICla
     }
 
     [Fact]
+    public async Task Rows_created_together_are_audited_with_the_real_ids_they_point_to()
+    {
+        // An objective and its key results are inserted by one save: when the audit values are read, each key result's
+        // ObjectiveId is still EF's temporary (negative) key. The Created rows must show the id the database gave.
+        var lastAudit = await factory.MaxAuditIdAsync();
+        var objectiveId = await factory.QueryAsync(async db =>
+        {
+            var team = await db.Teams.OrderBy(t => t.Id).FirstAsync();
+            var period = await db.Periods.OrderBy(p => p.Id).FirstAsync();
+            var goal = await db.Goals.OrderBy(g => g.Id).FirstAsync();
+            var objective = new AlignmentHub.Domain.Okrs.Objective(team.Id, period.Id, Demo.UniqueTitle("Audited objective"), null, goal.Id, null, null,
+                [new("Audited key result", AlignmentHub.Domain.Okrs.MetricType.Number, AlignmentHub.Domain.Okrs.MetricDirection.Increase, 1, 2)], DateTimeOffset.UtcNow);
+            db.Objectives.Add(objective);
+            await db.SaveChangesAsync();
+            return objective.Id;
+        });
+
+        var created = Assert.Single(await factory.AuditAfterAsync(lastAudit), e => e.EntityType == "KeyResult" && e.Action == "Created");
+        using var changes = JsonDocument.Parse(created.Changes);
+        Assert.Equal(objectiveId, changes.RootElement.GetProperty("ObjectiveId").GetInt32());
+    }
+
+    [Fact]
     public async Task Audit_rows_cannot_be_changed_or_deleted_through_ef()
     {
         var (id, original) = await factory.QueryAsync(async db =>
