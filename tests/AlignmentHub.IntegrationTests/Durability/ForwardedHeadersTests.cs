@@ -67,7 +67,7 @@ public sealed class ForwardedHeadersTests(AlignmentHubFactory database) : IClass
         var host = database.WithWebHostBuilder(b =>
         {
             configure(b);
-            b.ConfigureTestServices(s => s.AddSingleton<IStartupFilter>(new PeerAddressFilter()));
+            b.ConfigureTestServices(s => s.AddSingleton<IStartupFilter>(new ClientAddressFilter(Peer)));
         });
         if (start)
         {
@@ -78,21 +78,4 @@ public sealed class ForwardedHeadersTests(AlignmentHubFactory database) : IClass
     }
 
     private static string Flatten(Exception error) => error.InnerException is null ? error.Message : error.Message + " | " + Flatten(error.InnerException);
-
-    private sealed class PeerAddressFilter : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use((HttpContext context, RequestDelegate nextMiddleware) =>
-            {
-                if (context.Request.Headers.TryGetValue(Peer, out var value) && IPAddress.TryParse(value, out var address))
-                {
-                    context.Connection.RemoteIpAddress = address;
-                }
-
-                return nextMiddleware(context);
-            });
-            next(app);
-        };
-    }
 }

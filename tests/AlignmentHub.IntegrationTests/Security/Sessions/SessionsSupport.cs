@@ -58,7 +58,7 @@ public class SessionsFactory : AlignmentHubFactory
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<Serilog.Core.ILogEventSink>(Logs);
-            services.AddSingleton<IStartupFilter>(new ClientAddressStartupFilter());
+            services.AddSingleton<IStartupFilter>(new ClientAddressFilter(ClientAddressHeader));
             services.AddDbContextInterceptor(Faults);
         });
     }
@@ -85,23 +85,6 @@ public class SessionsFactory : AlignmentHubFactory
         var signIn = await client.SignInAsync(email);
         Assert.True(signIn.StatusCode == HttpStatusCode.Redirect, $"sign-in as {email}: {(int)signIn.StatusCode}");
         return client;
-    }
-
-    private sealed class ClientAddressStartupFilter : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use((HttpContext context, RequestDelegate nextMiddleware) =>
-            {
-                if (context.Request.Headers.TryGetValue(ClientAddressHeader, out var value) && IPAddress.TryParse(value, out var address))
-                {
-                    context.Connection.RemoteIpAddress = address;
-                }
-
-                return nextMiddleware(context);
-            });
-            next(app);
-        };
     }
 }
 
