@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load test of issue 6 / security checklist G.30–33 (see docs/performance.md): ./scripts/bench/load.sh
 #
-#   ./scripts/bench/load.sh                    build (Release), seed, start, run every phase, stop (about 6 minutes)
+#   ./scripts/bench/load.sh                    build (Release), seed, start, run every phase, stop (about 9 minutes)
 #   ./scripts/bench/load.sh --no-build         reuse the last publish (artifacts/bench-app)
 #   ./scripts/bench/load.sh --duration 60      seconds of the read, write and overload phases (default 60)
 #   ./scripts/bench/load.sh --soak 30          add a soak phase of 30 minutes at 8 connections (default: none)
