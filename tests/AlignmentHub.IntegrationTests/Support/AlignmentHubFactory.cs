@@ -94,11 +94,7 @@ public class AlignmentHubFactory : WebApplicationFactory<Program>
 
         if (IsPostgres)
         {
-            NpgsqlConnection.ClearAllPools();
-            using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(postgresServer) { Database = "postgres" }.ConnectionString);
-            connection.Open();
-            using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{databaseName}\" WITH (FORCE)", connection);
-            drop.ExecuteNonQuery();
+            DropPostgresDatabase();
         }
         else
         {
@@ -110,6 +106,39 @@ public class AlignmentHubFactory : WebApplicationFactory<Program>
             catch (IOException)
             {
                 // A file still held open is removed with the temp folder later; never fail a test on clean-up.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Drops this fixture's database. Other fixtures create and drop databases at the same moment on a server with
+    /// 100 connection slots, so one attempt can meet "too many clients" or a backend still starting on the database;
+    /// it is retried, and a database that still will not go is left to the throwaway cluster (the test command deletes
+    /// it) with a warning, rather than failing a test class that passed.
+    /// </summary>
+    private void DropPostgresDatabase()
+    {
+        NpgsqlConnection.ClearAllPools();
+        var server = new NpgsqlConnectionStringBuilder(postgresServer) { Database = "postgres", Pooling = false }.ConnectionString;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var connection = new NpgsqlConnection(server);
+                connection.Open();
+                using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{databaseName}\" WITH (FORCE)", connection);
+                drop.ExecuteNonQuery();
+                return;
+            }
+            catch (NpgsqlException e) when (attempt < 5)
+            {
+                Console.Error.WriteLine($"Dropping test database {databaseName}, attempt {attempt}: {e.Message}");
+                Thread.Sleep(TimeSpan.FromMilliseconds(250 * attempt));
+            }
+            catch (NpgsqlException e)
+            {
+                Console.Error.WriteLine($"WARNING: test database {databaseName} left to the throwaway cluster: {e.Message}");
+                return;
             }
         }
     }
