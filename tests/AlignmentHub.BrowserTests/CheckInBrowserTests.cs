@@ -29,6 +29,10 @@ public sealed class CheckInBrowserTests(BrowserFixture fixture) : IClassFixture<
         await Expect(card).ToContainTextAsync("Decrease: lower is better");
         await Expect(card).ToContainTextAsync("12 days → 6 days");
         await Expect(card.Locator("canvas[data-okr-chart-drawn='true']")).ToBeAttachedAsync(); // okr-charts.js ran under the CSP
+        // The script writes the axis labels from the check-in times (Unix milliseconds in the data), one per point, as "d MMM".
+        var labels = await card.Locator("canvas[data-okr-chart]").EvaluateAsync<string[]>("c => Chart.getChart(c).data.labels");
+        Assert.Equal(await ChartPointsAsync(card), labels.Length);
+        Assert.All(labels, l => Assert.Matches(@"^\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)$", l));
         var pointsBefore = await ChartPointsAsync(card);
         var rowsBefore = await card.Locator("details.okr-history tbody tr").CountAsync();
 

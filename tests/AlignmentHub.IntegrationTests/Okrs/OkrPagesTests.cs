@@ -361,6 +361,7 @@ public sealed class OkrPagesTests(AlignmentHubFactory factory) : IClassFixture<A
         var history = checkIns.Where(c => c.KeyResultId == kr.Id).OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).ToList();
         Assert.Equal(history.Select(c => c.Value), chart.RootElement.GetProperty("values").EnumerateArray().Select(v => v.GetDecimal()));
         Assert.Equal(history.Select(c => c.Confidence), chart.RootElement.GetProperty("confidence").EnumerateArray().Select(v => v.GetInt32()));
+        Assert.Equal(history.Select(c => c.CreatedAt.ToUnixTimeMilliseconds()), chart.RootElement.GetProperty("at").EnumerateArray().Select(v => v.GetInt64()));
         Assert.Equal(6m, chart.RootElement.GetProperty("target").GetDecimal());
         Assert.Equal("img", canvas.GetAttribute("role"));
         var rows = card.QuerySelectorAll("details.okr-history tbody tr").ToList();

@@ -20,6 +20,18 @@
     return unit ? `${text} ${unit}` : text;
   };
 
+  // Dates as the server writes them elsewhere ("d MMM", invariant English, UTC); Intl's en-GB would say "Sept".
+  const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const pad = (n) => String(n).padStart(2, '0');
+  const dayLabel = (ms) => {
+    const d = new Date(ms);
+    return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`;
+  };
+  const fullDate = (ms) => {
+    const d = new Date(ms);
+    return `${dayLabel(ms)} ${d.getUTCFullYear()}, ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`;
+  };
+
   const flatLine = (label, value, count, color, dash) => ({
     label,
     data: Array(count).fill(value),
@@ -41,9 +53,10 @@
     } catch {
       return;
     }
-    if (!data || !Array.isArray(data.values) || data.values.length === 0) return;
+    if (!data || !Array.isArray(data.values) || data.values.length === 0 || !Array.isArray(data.at)) return;
 
-    const count = data.labels.length;
+    const count = data.at.length;
+    const labels = data.at.map(dayLabel);
     const datasets = [{
       label: data.yesNo ? 'Status' : `Value${data.unit ? ` (${data.unit})` : ''}`,
       data: data.values,
@@ -98,7 +111,7 @@
     const reduceMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
     const chart = new window.Chart(canvas, {
       type: 'line',
-      data: { labels: data.labels, datasets },
+      data: { labels, datasets },
       options: {
         responsive: true,
         maintainAspectRatio: false,
@@ -111,7 +124,7 @@
           },
           tooltip: {
             callbacks: {
-              title: (items) => (items.length ? data.dates[items[0].dataIndex] : ''),
+              title: (items) => (items.length ? fullDate(data.at[items[0].dataIndex]) : ''),
               label: (item) => {
                 if (item.dataset.yAxisID === 'confidence') return `Confidence: ${item.raw} of 10`;
                 return `${item.dataset.label}: ${format(item.raw, data.unit, data.yesNo)}`;
