@@ -78,6 +78,39 @@ public sealed class TeamImportTests(TeamImportFixture fixture) : IClassFixture<T
     }
 
     [Fact]
+    public async Task References_to_other_teams_are_listed_dropped_and_an_objective_under_another_teams_objective_keeps_its_goal()
+    {
+        // Insights: its objective's parent is a Growth objective, an item links to a Growth key result, another depends on a Platform item.
+        using var source = await TestClient.SignedInAsync(fixture.Demo, Support.Demo.Admin);
+        var file = await ExportAsync(source, await fixture.Demo.TeamIdAsync("Insights"));
+        var document = Read(file);
+        Assert.Contains(document.Objectives, o => o.ParentExternal && o.ViaGoalId is not null);
+        Assert.Contains(document.Links, l => l.External);
+        Assert.Contains(document.Dependencies, d => d.External);
+        using var admin = await TestClient.SignedInAsync(fixture.Empty, Support.Demo.Admin);
+
+        var upload = await UploadAsync(admin, file);
+        var preview = await PostPreviewFormAsync(admin, upload, "/admin/import", ("TeamName", "Insights (imported)"));
+        Assert.True(preview.StatusCode == HttpStatusCode.OK, Describe(preview));
+        var dropped = preview.Document.QuerySelectorAll(".import-preview ul:not(.list-unstyled) li").Select(li => li.TextContent).ToList();
+        Assert.Equal(document.Objectives.Count(o => o.ParentExternal) + document.Links.Count(l => l.External) + document.Dependencies.Count(d => d.External), dropped.Count);
+        var via = document.Goals!.Single(g => g.Id == document.Objectives.First(o => o.ParentExternal).ViaGoalId).Title;
+        Assert.Contains(dropped, d => d.Contains("belongs to another team", StringComparison.Ordinal) && d.Contains(via, StringComparison.Ordinal));
+
+        var auditBefore = await fixture.Empty.MaxAuditIdAsync();
+        var done = await CommitAsync(admin, preview);
+        Assert.True(done.StatusCode == HttpStatusCode.Redirect, Describe(done));
+        var importRow = (await fixture.Empty.AuditAfterAsync(auditBefore)).Single(a => a.EntityType == CommitTeamImportHandler.AuditType);
+        var map = JsonNode.Parse(importRow.Changes)!["map"].Deserialize<ImportIdMap>(TeamExportFormat.Json)!;
+        var imported = Read(await ExportAsync(admin, map.TeamId));
+
+        var expected = Mapped(document, map);
+        Assert.Equal(Normalised(expected with { Team = expected.Team with { Name = "Insights (imported)" } }), Normalised(imported));
+        Assert.All(imported.Objectives, o => Assert.False(o.ParentExternal));
+        Assert.Contains(imported.Objectives, o => o.GoalId == map.Goals[document.Objectives.First(x => x.ParentExternal).ViaGoalId!.Value]);
+    }
+
+    [Fact]
     public async Task The_preview_and_checking_it_again_change_nothing()
     {
         using var admin = await TestClient.SignedInAsync(fixture.Demo, Support.Demo.Admin);
