@@ -61,6 +61,12 @@ public sealed class TeamImportTests(TeamImportFixture fixture) : IClassFixture<T
         var map = JsonNode.Parse(importRow.Changes)!["map"].Deserialize<ImportIdMap>(TeamExportFormat.Json)!;
         Assert.Equal(await fixture.Empty.UserIdAsync(Support.Demo.Admin), importRow.UserId);
 
+        // The import is found in the audit log by its own entity type, beside the rows it created.
+        var log = await admin.GetAsync("/admin/audit?entity=" + CommitTeamImportHandler.AuditType);
+        Assert.Equal(HttpStatusCode.OK, log.StatusCode);
+        Assert.Contains(CommitTeamImportHandler.AuditAction, log.Text, StringComparison.Ordinal);
+        Assert.True(await fixture.Empty.QueryAsync(db => db.AuditEntries.CountAsync(a => a.Id > auditBefore && a.EntityType == "CheckIn")) == source.CheckIns.Count);
+
         var imported = Read(await ExportAsync(admin, map.TeamId));
         var expected = Mapped(source, map);
         Assert.Equal(Normalised(expected), Normalised(imported));
