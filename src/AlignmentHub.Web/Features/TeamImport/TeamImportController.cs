@@ -78,6 +78,18 @@ public sealed class TeamImportController(IMediator mediator, IDataProtectionProv
             ModelState.AddModelError(string.Empty, ex.Message);
             return ShowPreview(await mediator.Send(new PreviewTeamImportQuery(json, input.Options()), cancellationToken), json, fileName, failed: true);
         }
+        catch (Microsoft.EntityFrameworkCore.DbUpdateException)
+        {
+            // Someone created a team (or product) of the same name between the check and the save: the unique index
+            // refused it and the transaction rolled back. Say so if that is what happened; anything else is a fault.
+            var again = await mediator.Send(new PreviewTeamImportQuery(json, input.Options()), cancellationToken);
+            if (again.TeamNameError is null && again.ProductError is null)
+            {
+                throw;
+            }
+
+            return ShowPreview(again, json, fileName);
+        }
 
         if (result.TeamId is not { } teamId)
         {
