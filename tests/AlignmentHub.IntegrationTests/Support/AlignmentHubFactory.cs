@@ -152,3 +152,13 @@ public sealed class KestrelAlignmentHubFactory : AlignmentHubFactory
     {
     }
 }
+
+/// <summary>The application on an empty database: migrated, the demo administrator only (no product, team or other user).</summary>
+public sealed class EmptyAlignmentHubFactory : AlignmentHubFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Seed:DemoAdminOnly", "true");
+    }
+}

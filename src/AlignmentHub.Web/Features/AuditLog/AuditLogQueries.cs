@@ -249,12 +249,12 @@ public static class AuditLogEntityTypes
 {
     /// <summary>
     /// Every entity type the interceptor can name (the CLR names of the model's types) and the pseudo-types written
-    /// for exports and retention, sorted. Read from the model, so no query.
+    /// for exports, imports and retention, sorted. Read from the model, so no query.
     /// </summary>
     public static IReadOnlyList<string> Of(AppDbContext db) => db.Model.GetEntityTypes()
         .Where(t => !t.IsOwned() && t.ClrType != typeof(AuditEntry))
         .Select(t => t.ClrType.Name)
-        .Concat([AuditExports.AuditLogType, AuditExports.TeamExportType])
+        .Concat([AuditExports.AuditLogType, AuditExports.TeamExportType, TeamImport.CommitTeamImportHandler.AuditType])
         .Distinct()
         .Order(StringComparer.Ordinal)
         .ToList();

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using AlignmentHub.Domain.Okrs;
 using AlignmentHub.Domain.Roadmap;
+using AlignmentHub.Domain.Strategy;
 using AlignmentHub.Infrastructure.Auditing;
 using AlignmentHub.Infrastructure.Persistence;
 using AlignmentHub.Web.Features.AuditLog;
@@ -17,8 +18,12 @@ namespace AlignmentHub.Web.Features.TeamExport;
 
 /// <summary>
 /// A team's data in a portable form (checklist item 39): its objectives with their key results and check-ins, its
-/// roadmap items (archived ones too) with their links and dependencies. Ids are the source database's; a link or
-/// dependency may point at a goal, objective or item of another team by id only, never by its text.
+/// roadmap items (archived ones too) with their links and dependencies, and its members. Ids are the source
+/// database's. A link, dependency or parent objective may point at an objective, key result or item of another team:
+/// it stays in the file by id only, never by its text, and is marked <c>external</c>.
+/// Version 2 adds what an import needs to rebuild the team in another database without those ids meaning anything
+/// there: the people referenced (id, e-mail, name), the products of the team's items and goals (name), the goals the
+/// team's objectives and links refer to (product-level context, not another team's rows) and the period keys.
 /// </summary>
 public sealed record TeamExportDocument(
     string Format,
@@ -30,17 +35,25 @@ public sealed record TeamExportDocument(
     IReadOnlyList<CheckInRecord> CheckIns,
     IReadOnlyList<RoadmapItemRecord> RoadmapItems,
     IReadOnlyList<LinkRecord> Links,
-    IReadOnlyList<DependencyRecord> Dependencies)
+    IReadOnlyList<DependencyRecord> Dependencies,
+    IReadOnlyList<MemberRecord>? Members = null,
+    IReadOnlyList<PersonRecord>? People = null,
+    IReadOnlyList<ProductRecord>? Products = null,
+    IReadOnlyList<GoalRecord>? Goals = null,
+    IReadOnlyList<string>? Periods = null)
 {
     public const string FormatName = "alignmenthub.team-export";
 
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 }
 
 public sealed record TeamRecord(int Id, string Name, string? Mission);
 
+/// <param name="ParentExternal">The parent objective belongs to another team: only its id is here.</param>
+/// <param name="ViaGoalId">For an external parent: the goal its chain of parents ends at, so an import can keep the objective aligned.</param>
 public sealed record ObjectiveRecord(int Id, string PeriodKey, string Title, string? Description, int? GoalId, int? ParentObjectiveId, string? OwnerId,
-    ObjectiveStatus Status, decimal Weight, decimal? Score, string? Retrospective, DateTimeOffset CreatedAt, long Version);
+    ObjectiveStatus Status, decimal Weight, decimal? Score, string? Retrospective, DateTimeOffset CreatedAt, long Version, bool ParentExternal = false,
+    int? ViaGoalId = null);
 
 public sealed record KeyResultRecord(int Id, int ObjectiveId, string Title, string? MetricName, MetricType MetricType, MetricDirection Direction,
     decimal Baseline, decimal Target, decimal? BandLow, decimal? BandHigh, decimal? Current, string? Unit, string? CurrencyCode, decimal Weight,
@@ -53,9 +66,21 @@ public sealed record RoadmapItemRecord(int Id, int ProductId, string Title, stri
     decimal? RiceImpact, int? RiceConfidence, string? OwnerId, string? ExternalKey, DateTimeOffset CreatedAt, DateTimeOffset? ShippedAt,
     DateTimeOffset? ArchivedAt, long Version);
 
-public sealed record LinkRecord(int Id, int RoadmapItemId, LinkTargetType TargetType, int TargetId);
+/// <param name="External">The target is an objective or key result of another team (goals are product-level, never external).</param>
+public sealed record LinkRecord(int Id, int RoadmapItemId, LinkTargetType TargetType, int TargetId, bool External = false);
 
-public sealed record DependencyRecord(int Id, int RoadmapItemId, int BlockerId);
+/// <param name="External">The blocker is an item of another team.</param>
+public sealed record DependencyRecord(int Id, int RoadmapItemId, int BlockerId, bool External = false);
+
+public sealed record MemberRecord(string UserId, bool IsLead);
+
+/// <summary>A person the team's rows refer to (owner, check-in author, member).</summary>
+public sealed record PersonRecord(string Id, string Email, string DisplayName);
+
+public sealed record ProductRecord(int Id, string Name);
+
+public sealed record GoalRecord(int Id, int ProductId, string Title, string? Description, string? SuccessMetric, GoalHorizon Horizon, GoalStatus Status,
+    int? Rank, DateTimeOffset? RetiredAt, string? RetirementReason);
 
 public static class TeamExportFormat
 {
@@ -133,7 +158,10 @@ public static class TeamExportFormat
 
 public sealed record GetTeamExportQuery(int TeamId) : IQuery<TeamExportDocument>;
 
-/// <summary>Seven queries whatever the team's size: the team, then one per table.</summary>
+/// <summary>
+/// The team, one query per table, then the context of version 2 (members, people, products, goals); a parent objective
+/// of another team costs one query per level of its chain of parents, to find the goal it ends at.
+/// </summary>
 public sealed class GetTeamExportHandler(AppDbContext db, TimeProvider clock) : IQueryHandler<GetTeamExportQuery, TeamExportDocument>
 {
     public async ValueTask<TeamExportDocument> Handle(GetTeamExportQuery query, CancellationToken cancellationToken)
@@ -147,7 +175,7 @@ public sealed class GetTeamExportHandler(AppDbContext db, TimeProvider clock) : 
                 where o.TeamId == teamId
                 orderby o.Id
                 select new ObjectiveRecord(o.Id, p.Key, o.Title, o.Description, o.GoalId, o.ParentObjectiveId, o.OwnerId, o.Status, o.Weight, o.Score,
-                    o.Retrospective, o.CreatedAt, o.Version))
+                    o.Retrospective, o.CreatedAt, o.Version, false, null))
             .ToListAsync(cancellationToken);
         var keyResults = await db.KeyResults.AsNoTracking()
             .Where(k => db.Objectives.Any(o => o.Id == k.ObjectiveId && o.TeamId == teamId))
@@ -170,15 +198,94 @@ public sealed class GetTeamExportHandler(AppDbContext db, TimeProvider clock) : 
         var links = await db.RoadmapLinks.AsNoTracking()
             .Where(l => db.RoadmapItems.Any(i => i.Id == l.RoadmapItemId && i.TeamId == teamId))
             .OrderBy(l => l.Id)
-            .Select(l => new LinkRecord(l.Id, l.RoadmapItemId, l.TargetType, l.TargetId))
+            .Select(l => new LinkRecord(l.Id, l.RoadmapItemId, l.TargetType, l.TargetId, false))
             .ToListAsync(cancellationToken);
         var dependencies = await db.ItemDependencies.AsNoTracking()
             .Where(d => db.RoadmapItems.Any(i => i.Id == d.RoadmapItemId && i.TeamId == teamId))
             .OrderBy(d => d.Id)
-            .Select(d => new DependencyRecord(d.Id, d.RoadmapItemId, d.BlockerId))
+            .Select(d => new DependencyRecord(d.Id, d.RoadmapItemId, d.BlockerId, false))
             .ToListAsync(cancellationToken);
+        var members = await db.TeamMemberships.AsNoTracking()
+            .Where(m => m.TeamId == teamId)
+            .OrderBy(m => m.Id)
+            .Select(m => new MemberRecord(m.UserId, m.IsLead))
+            .ToListAsync(cancellationToken);
+
+        // References out of the team are marked, by id only.
+        var objectiveIds = objectives.Select(o => o.Id).ToHashSet();
+        var keyResultIds = keyResults.Select(k => k.Id).ToHashSet();
+        var itemIds = items.Select(i => i.Id).ToHashSet();
+        links = links.Select(l => l with
+        {
+            External = l.TargetType switch
+            {
+                LinkTargetType.Objective => !objectiveIds.Contains(l.TargetId),
+                LinkTargetType.KeyResult => !keyResultIds.Contains(l.TargetId),
+                _ => false,
+            },
+        }).ToList();
+        dependencies = dependencies.Select(d => d with { External = !itemIds.Contains(d.BlockerId) }).ToList();
+        var via = await GoalsOfExternalParentsAsync(objectives.Where(o => o.ParentObjectiveId is { } p && !objectiveIds.Contains(p))
+            .Select(o => o.ParentObjectiveId!.Value).ToHashSet(), cancellationToken);
+        objectives = objectives.Select(o => o.ParentObjectiveId is { } p && !objectiveIds.Contains(p)
+            ? o with { ParentExternal = true, ViaGoalId = via.GetValueOrDefault(p) }
+            : o).ToList();
+
+        // Context: the people, goals and products the rows refer to.
+        var personIds = objectives.Select(o => o.OwnerId).Concat(items.Select(i => i.OwnerId)).Concat(checkIns.Select(c => c.AuthorId))
+            .Concat(members.Select(m => m.UserId)).OfType<string>().ToHashSet();
+        var people = await db.Users.AsNoTracking()
+            .Where(u => personIds.Contains(u.Id))
+            .OrderBy(u => u.Id)
+            .Select(u => new PersonRecord(u.Id, u.Email ?? string.Empty, u.DisplayName))
+            .ToListAsync(cancellationToken);
+        var goalIds = objectives.Select(o => o.GoalId ?? o.ViaGoalId).OfType<int>()
+            .Concat(links.Where(l => l.TargetType == LinkTargetType.Goal).Select(l => l.TargetId)).ToHashSet();
+        var goals = await db.Goals.AsNoTracking()
+            .Where(g => goalIds.Contains(g.Id))
+            .OrderBy(g => g.Id)
+            .Select(g => new GoalRecord(g.Id, g.ProductId, g.Title, g.Description, g.SuccessMetric, g.Horizon, g.Status, g.Rank, g.RetiredAt, g.RetirementReason))
+            .ToListAsync(cancellationToken);
+        var productIds = items.Select(i => i.ProductId).Concat(goals.Select(g => g.ProductId)).ToHashSet();
+        var products = await db.Products.AsNoTracking()
+            .Where(p => productIds.Contains(p.Id))
+            .OrderBy(p => p.Id)
+            .Select(p => new ProductRecord(p.Id, p.Name))
+            .ToListAsync(cancellationToken);
+        var periods = objectives.Select(o => o.PeriodKey).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         return new TeamExportDocument(TeamExportDocument.FormatName, TeamExportDocument.CurrentVersion, clock.GetUtcNow(), team,
-            objectives, keyResults, checkIns, items, links, dependencies);
+            objectives, keyResults, checkIns, items, links, dependencies, members, people, products, goals, periods);
+    }
+
+    /// <summary>For each objective id, the goal at the end of its chain of parents (absent when the chain has none).</summary>
+    private async Task<Dictionary<int, int>> GoalsOfExternalParentsAsync(HashSet<int> parents, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<int, int>();
+        var pending = parents.ToDictionary(p => p, p => new List<int> { p }); // objective to look at → the parents it answers for
+        var seen = new HashSet<int>();
+        while (pending.Count > 0)
+        {
+            var ids = pending.Keys.Where(seen.Add).ToList();
+            var rows = await db.Objectives.AsNoTracking().Where(o => ids.Contains(o.Id))
+                .Select(o => new { o.Id, o.GoalId, o.ParentObjectiveId }).ToListAsync(cancellationToken);
+            var next = new Dictionary<int, List<int>>();
+            foreach (var row in rows)
+            {
+                var origins = pending[row.Id];
+                if (row.GoalId is { } goal)
+                {
+                    origins.ForEach(o => result[o] = goal);
+                }
+                else if (row.ParentObjectiveId is { } parent && !seen.Contains(parent))
+                {
+                    (next.TryGetValue(parent, out var list) ? list : next[parent] = []).AddRange(origins);
+                }
+            }
+
+            pending = next;
+        }
+
+        return result;
     }
 }
 

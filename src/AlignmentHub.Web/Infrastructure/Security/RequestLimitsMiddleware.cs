@@ -13,6 +13,15 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next)
 {
     public const long MaxBodyBytes = 1024 * 1024;
 
+    /// <summary>
+    /// The one exception: the team import (/admin/import), which uploads a team export of up to 10 MiB (and posts it
+    /// back, compressed, to confirm). A path check, because this middleware runs before routing.
+    /// </summary>
+    public const long MaxImportBodyBytes = (10 * 1024 * 1024) + (64 * 1024);
+
+    public static long LimitFor(HttpRequest request) =>
+        request.Path.StartsWithSegments("/admin/import", StringComparison.OrdinalIgnoreCase) ? MaxImportBodyBytes : MaxBodyBytes;
+
     /// <summary>Form fields per request: the largest form (the orphan queue, a page of items) posts a few hundred.</summary>
     public const int MaxFormValues = 1024;
 
@@ -24,7 +33,8 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next)
             return;
         }
 
-        if (context.Request.ContentLength > MaxBodyBytes)
+        var limit = LimitFor(context.Request);
+        if (context.Request.ContentLength > limit)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
             return;
@@ -32,14 +42,14 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next)
 
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {
-            size.MaxRequestBodySize = MaxBodyBytes;
+            size.MaxRequestBodySize = limit;
         }
 
         if (context.Request.ContentLength is null && context.Request.HasFormContentType)
         {
             // A form sent without a length (chunked): read it here, so that crossing the limit is answered 413 and not
             // the 400 the antiforgery check would make of the server's "too large" error.
-            context.Request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: MaxBodyBytes);
+            context.Request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: limit);
             try
             {
                 await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);

@@ -38,7 +38,15 @@ public sealed class DatabaseInitializer(
         await EnsureRolesAsync();
         if (configuration.GetValue("Seed:Demo", false))
         {
-            await demoSeeder.SeedIfEmptyAsync(cancellationToken);
+            if (configuration.GetValue("Seed:DemoAdminOnly", false))
+            {
+                // An empty database with only the demo administrator: the target of an import (tests, trials).
+                await demoSeeder.SeedAdminIfEmptyAsync(cancellationToken);
+            }
+            else
+            {
+                await demoSeeder.SeedIfEmptyAsync(cancellationToken);
+            }
         }
 
         return true;

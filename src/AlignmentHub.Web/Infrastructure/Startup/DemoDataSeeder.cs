@@ -66,6 +66,32 @@ public sealed class DemoDataSeeder(
             password, string.Join(", ", Users.Take(4).Select(u => $"{u.Email} ({Roles.DisplayName(u.Role)})")));
     }
 
+    /// <summary>Only the demo administrator (<c>Seed:DemoAdminOnly</c>): no product, team or other person.</summary>
+    public async Task SeedAdminIfEmptyAsync(CancellationToken cancellationToken)
+    {
+        if (await db.Users.AnyAsync(cancellationToken) || await db.Products.AnyAsync(cancellationToken))
+        {
+            return;
+        }
+
+        var password = configuration["Seed:DemoPassword"];
+        if (string.IsNullOrWhiteSpace(password))
+        {
+            password = environment.IsDevelopment() ? DevelopmentPassword : RandomPassword();
+        }
+
+        var (email, name, role, _) = Users[0];
+        var admin = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = name };
+        var created = await userManager.CreateAsync(admin, password);
+        if (!created.Succeeded)
+        {
+            throw new InvalidOperationException("Could not create the demo administrator: " + string.Join(" ", created.Errors.Select(e => e.Description)));
+        }
+
+        await userManager.AddToRoleAsync(admin, role);
+        logger.LogWarning("Empty database with the demo administrator {Email} created.", email);
+    }
+
     private static string RandomPassword() => "demo-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(9)).ToLowerInvariant();
 
     private async Task<Dictionary<string, ApplicationUser>> SeedUsersAsync(string password)

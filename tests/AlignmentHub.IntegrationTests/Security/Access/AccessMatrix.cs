@@ -300,6 +300,11 @@ public static class AccessMatrix
             RowFlags.Unscoped | RowFlags.ShowsEmails),
         new("GET", "admin/audit", E(AdminOnly), (_, _) => Get("/admin/audit"), RowFlags.Unscoped | RowFlags.ShowsEmails),
         new("POST", "admin/audit/export.csv", E(AdminOnly), (_, _) => PostNow("/admin/audit/export.csv"), RowFlags.Unscoped | RowFlags.ShowsEmails),
+        // The import: the preview (nothing saved) and the commit post the file the administrator's own upload left in
+        // the preview form, under a new team name each time; for everyone else the page refuses before reading it.
+        new("GET", "admin/import", E(AdminOnly), (_, _) => Get("/admin/import"), RowFlags.Unscoped),
+        new("POST", "admin/import", E(AdminOnly), async (f, _) => await ImportFormAsync(f), RowFlags.Unscoped | RowFlags.NoDataChange | RowFlags.ShowsEmails),
+        new("POST", "admin/import/commit", E(AdminOnly), async (f, _) => await ImportFormAsync(f) with { Url = "/admin/import/commit" }, RowFlags.Unscoped | RowFlags.ShowsEmails),
     ];
 
     public static MatrixRow Find(string key) => Rows.Single(r => r.Key == key);
@@ -345,6 +350,30 @@ public static class AccessMatrix
     /// <summary>One of the forms on an administrator's user page, read as the administrator and posted back.</summary>
     private static CellRequest UserForm(string userId, string action) =>
         new($"/admin/users/{userId}/{action}", FormPage: $"/admin/users/{userId}", FormAction: $"/admin/users/{userId}/{action}");
+
+    /// <summary>The Onboarding team exported and uploaded by the administrator: the preview form's fields, with a name no team has.</summary>
+    private static async Task<CellRequest> ImportFormAsync(AccessFixture fixture)
+    {
+        var admin = await fixture.ClientAsync(Role.Admin);
+        var team = fixture.OnboardingId;
+        using var export = new FormUrlEncodedContent([new(TestClient.TokenField, await admin.GetTokenAsync($"/teams/{team}/export"))]);
+        var document = System.Text.Json.Nodes.JsonNode.Parse(await (await admin.Http.PostAsync($"/teams/{team}/export.json", export)).Content.ReadAsByteArrayAsync())!;
+
+        // Shipped items become planned: "Status = Shipped" is one of the over-posting test's canaries, and must only be
+        // found in rows where a posted field put it, not where the file says so.
+        foreach (var item in document["roadmapItems"]!.AsArray().Where(i => (string?)i!["status"] == "Shipped"))
+        {
+            item!["status"] = "Planned";
+            item["shippedAt"] = null;
+        }
+
+        var json = System.Text.Encoding.UTF8.GetBytes(document.ToJsonString());
+        using var upload = new MultipartFormDataContent { { new StringContent(await admin.GetTokenAsync("/admin/import")), TestClient.TokenField }, { new ByteArrayContent(json), "file", "team.json" } };
+        var preview = await TestClient.ToPageAsync(await admin.Http.PostAsync("/admin/import", upload));
+        var fields = HtmlForms.Form(preview.Document, "/admin/import/commit").Where(f => f.Key != TestClient.TokenField).ToList();
+        fields.Set("TeamName", fixture.Unique("Imported team"));
+        return new CellRequest("/admin/import", fields);
+    }
 
     private static List<KeyValuePair<string, string>> Fields(params (string Name, string Value)[] fields) =>
         fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)).ToList();

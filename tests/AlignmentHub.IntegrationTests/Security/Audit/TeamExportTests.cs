@@ -86,8 +86,28 @@ public sealed class TeamExportTests(AlignmentHubFactory factory) : IClassFixture
         Assert.Equal(expected.Items.Select(i => new RoadmapItemRecord(i.Id, i.ProductId, i.Title, i.Description, i.Kind, i.Status, i.Horizon, i.BoardPosition,
             i.TargetPeriodKey, i.StartDate, i.EndDate, i.Effort, i.RiceReach, i.RiceImpact, i.RiceConfidence, i.OwnerId, i.ExternalKey, i.CreatedAt, i.ShippedAt,
             i.ArchivedAt, i.Version)), document.RoadmapItems);
-        Assert.Equal(expected.Items.SelectMany(i => i.Links).OrderBy(l => l.Id).Select(l => new LinkRecord(l.Id, l.RoadmapItemId, l.TargetType, l.TargetId)), document.Links);
-        Assert.Equal(expected.Items.SelectMany(i => i.Dependencies).OrderBy(d => d.Id).Select(d => new DependencyRecord(d.Id, d.RoadmapItemId, d.BlockerId)), document.Dependencies);
+        // A link or dependency to another team's row is the team's row, kept by id and marked external (the canaries make one of each).
+        var objectiveIds = expected.Objectives.Select(o => o.Id).ToHashSet();
+        var itemIds = expected.Items.Select(i => i.Id).ToHashSet();
+        Assert.Equal(expected.Items.SelectMany(i => i.Links).OrderBy(l => l.Id).Select(l => new LinkRecord(l.Id, l.RoadmapItemId, l.TargetType, l.TargetId,
+            l.TargetType switch
+            {
+                LinkTargetType.Objective => !objectiveIds.Contains(l.TargetId),
+                LinkTargetType.KeyResult => !keyResults.Any(k => k.Id == l.TargetId),
+                _ => false,
+            })), document.Links);
+        Assert.Equal(expected.Items.SelectMany(i => i.Dependencies).OrderBy(d => d.Id).Select(d => new DependencyRecord(d.Id, d.RoadmapItemId, d.BlockerId, !itemIds.Contains(d.BlockerId))), document.Dependencies);
+        Assert.Contains(document.Links, l => l.External);
+        Assert.Contains(document.Dependencies, d => d.External);
+
+        // Version 2's context: every person and goal the rows refer to, with what an import matches them by.
+        var people = document.People!.ToDictionary(p => p.Id);
+        Assert.All(document.Objectives.Select(o => o.OwnerId).Concat(document.RoadmapItems.Select(i => i.OwnerId)).Concat(document.CheckIns.Select(c => c.AuthorId))
+            .Concat(document.Members!.Select(m => m.UserId)).OfType<string>(), id => Assert.Contains("@", people[id].Email, StringComparison.Ordinal));
+        var goals = document.Goals!.Select(g => g.Id).ToHashSet();
+        Assert.All(document.Objectives.Select(o => o.GoalId).OfType<int>().Concat(document.Links.Where(l => l.TargetType == LinkTargetType.Goal).Select(l => l.TargetId)), id => Assert.Contains(id, goals));
+        Assert.Equal([Demo.ProductName], document.Products!.Select(p => p.Name));
+        Assert.Equal(expected.Objectives.Select(o => expected.Periods[o.PeriodId]).Distinct().Order(StringComparer.Ordinal), document.Periods);
 
         // Not an empty comparison: the demo team and the canaries give every table rows.
         Assert.All(new[] { document.Objectives.Count, document.KeyResults.Count, document.CheckIns.Count, document.RoadmapItems.Count, document.Links.Count }, n => Assert.True(n > 0));

@@ -47,6 +47,13 @@ public sealed class FormCorpusTests(ITestOutputHelper output)
     ];
 
     /// <summary>
+    /// Forms that upload a file. The corpus posts text, URL-encoded, which a file field cannot hold, so these forms are
+    /// left out of the run, by name: their bad input is files, tested by TeamImportTests (empty, not JSON, wrong format,
+    /// versions, too deep, too large, and rows that break a rule, each refused beside the file field or listed by row).
+    /// </summary>
+    private static readonly string[] FileForms = ["/admin/import"];
+
+    /// <summary>
     /// Forms whose save ends the object's life (retired, achieved, closed, relinked away). The form as shown is not valid
     /// (a choice for the items that lose their link must be made), so the run finds the valid form by saving it, and
     /// the crawl offers one page (or a few) of each: the run stops when no page shows the form any more. Reported in the
@@ -122,7 +129,9 @@ public sealed class FormCorpusTests(ITestOutputHelper output)
         output.WriteLine($"{discovered.Forms.Count} forms, {discovered.Forms.Sum(f => f.Fields.Count)} fields, {BadInputCorpus.All.Count} values, discovered in {clock.Elapsed.TotalSeconds:F1} s");
 
         var only = Environment.GetEnvironmentVariable("CORPUS_FORMS");
-        var forms = discovered.Forms.Where(f => only is null || f.ActionTemplate.Contains(only, StringComparison.Ordinal)).ToList();
+        var fileForms = discovered.Forms.Where(f => f.Fields.Any(x => x.InputType == "file")).Select(f => f.ActionTemplate).Distinct().Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(FileForms, fileForms);
+        var forms = discovered.Forms.Where(f => !fileForms.Contains(f.ActionTemplate) && (only is null || f.ActionTemplate.Contains(only, StringComparison.Ordinal))).ToList();
         var unreached = BadInputCorpus.All.Except(discovered.Forms.SelectMany(f => BadInputCorpus.Plan(RowFields(f), Full).SelectMany(p => p))).ToList();
         Assert.True(unreached.Count == 0, "values no field of the run receives: " + string.Join(", ", unreached));
         var failures = new List<string>();
