@@ -112,7 +112,7 @@ public sealed class GetDeletedHandler(AppDbContext db, OkrAccess okrs, RoadmapAc
 
             rows.Add(new DeletedRow(DeletedKind.Item, i.Id, i.Title, i.TeamName ?? "?",
                 $"{i.ProductName} roadmap · {ItemText.Horizon(i.Horizon)} · {ItemText.Schedule(i.TargetPeriodKey, i.StartDate, i.EndDate)}",
-                $"{Plural(i.Links, "link")}, {Plural(i.Evidence, "piece")} of evidence",
+                ItemContents(i.Links, i.Evidence),
                 By(i.DeletedById), i.DeletedAt, Deletion.DaysLeft(i.DeletedAt, now), i.Version));
         }
 
@@ -134,6 +134,15 @@ public sealed class GetDeletedHandler(AppDbContext db, OkrAccess okrs, RoadmapAc
 
         return goalId is { } g && goalProducts.TryGetValue(g, out var product) ? product : null;
     }
+
+    /// <summary>"2 links, 1 piece of evidence", leaving out what it has none of.</summary>
+    private static string ItemContents(int links, int evidence) => (links, evidence) switch
+    {
+        (0, 0) => "No links or evidence",
+        (_, 0) => Plural(links, "link"),
+        (0, _) => $"{Plural(evidence, "piece")} of evidence",
+        _ => $"{Plural(links, "link")}, {Plural(evidence, "piece")} of evidence",
+    };
 
     private static string Plural(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 }
