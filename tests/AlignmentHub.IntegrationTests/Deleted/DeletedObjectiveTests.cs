@@ -116,4 +116,48 @@ public sealed class DeletedObjectiveTests(AlignmentHubFactory factory) : IClassF
         Assert.NotNull((await factory.DeletedAwareObjectiveAsync(objective)).DeletedAt);
         Assert.Equal(HttpStatusCode.NotFound, (await noah.GetAsync($"/okrs/objectives/{objective}/delete")).StatusCode); // deleting twice: not found
     }
+
+    [Fact]
+    public async Task A_closed_objective_can_be_deleted_and_a_child_cannot_be_restored_before_its_deleted_parent()
+    {
+        using var admin = await TestClient.SignedInAsync(factory, Demo.Admin);
+
+        // Closed last quarter: nothing depends on it, so the check has no choice to make.
+        var closed = await factory.ObjectiveIdAsync("Launch the new setup wizard");
+        var check = await admin.GetAsync($"/okrs/objectives/{closed}/delete");
+        Assert.NotNull(check.Document.QuerySelector(".impact-none"));
+        var deleted = await admin.PostRawAsync($"/okrs/objectives/{closed}/delete", HtmlForms.Form(check.Document, $"/okrs/objectives/{closed}/delete"));
+        Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
+        Assert.Equal(Domain.Okrs.ObjectiveStatus.Closed, (await factory.DeletedAwareObjectiveAsync(closed)).Status);
+
+        // A child deleted after its parent waits for the parent: the reason beside its row, nothing changed.
+        var parent = await factory.ObjectiveIdAsync("Grow expansion revenue");
+        var child = await factory.ObjectiveIdAsync("Show customers the value they get from Beacon");
+        await factory.QueryAsync(async db =>
+        {
+            foreach (var o in await db.Objectives.Where(o => o.Id == parent || o.Id == child).ToListAsync())
+            {
+                o.Delete(DateTimeOffset.UtcNow, null);
+            }
+
+            return await db.SaveChangesAsync();
+        });
+        var list = await admin.GetAsync("/deleted");
+        var version = await factory.ObjectiveVersionAsync(child);
+
+        var refused = await admin.PostRawAsync(DeletedUrls.RestoreObjective(child), HtmlForms.Form(list.Document, DeletedUrls.RestoreObjective(child)));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        var beside = refused.Document.QuerySelector($"[data-deleted-row='objective-{child}'] [data-restore-refused]");
+        Assert.NotNull(beside);
+        Assert.Contains("Its parent objective “Grow expansion revenue” is deleted too: restore that first", beside.TextContent, StringComparison.Ordinal);
+        Assert.Equal(version, await factory.ObjectiveVersionAsync(child));
+        Assert.NotNull((await factory.DeletedAwareObjectiveAsync(child)).DeletedAt);
+
+        // Parent first, then the child: both back, the child under its parent again.
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostRawAsync(DeletedUrls.RestoreObjective(parent), HtmlForms.Form(list.Document, DeletedUrls.RestoreObjective(parent)))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostRawAsync(DeletedUrls.RestoreObjective(child), HtmlForms.Form(list.Document, DeletedUrls.RestoreObjective(child)))).StatusCode);
+        Assert.Equal(parent, (await factory.DeletedAwareObjectiveAsync(child)).ParentObjectiveId);
+        Assert.Contains((await factory.GraphAsync()).Objectives, o => o.Id == child);
+    }
 }
