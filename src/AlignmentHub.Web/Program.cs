@@ -4,6 +4,7 @@ using AlignmentHub.Infrastructure.Auditing;
 using AlignmentHub.Infrastructure.Identity;
 using AlignmentHub.Infrastructure.Persistence;
 using AlignmentHub.Web.Features.AuditLog;
+using AlignmentHub.Web.Features.Deleted;
 using AlignmentHub.Web.Infrastructure.Errors;
 using AlignmentHub.Web.Infrastructure.Mediation;
 using AlignmentHub.Web.Infrastructure.Rendering;
@@ -180,6 +181,7 @@ builder.Services.AddSingleton<MarkdownRenderer>();
 builder.Services.AddSingleton<SignInThrottle>();
 
 builder.Services.AddAuditLog(builder.Configuration);
+builder.Services.AddDeletedPurge();
 
 builder.Services.AddRateLimiter(o =>
 {

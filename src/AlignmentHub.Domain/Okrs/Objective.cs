@@ -62,6 +62,12 @@ public sealed class Objective : Entity
 
     public DateTimeOffset CreatedAt { get; private set; }
 
+    /// <summary>When it was deleted ("recently deleted" for <see cref="Deletion.RestoreDays"/> days); null while it exists.</summary>
+    public DateTimeOffset? DeletedAt { get; private set; }
+
+    /// <summary>The user who deleted it.</summary>
+    public string? DeletedById { get; private set; }
+
     public IReadOnlyCollection<KeyResult> KeyResults => keyResults;
 
     public IEnumerable<KeyResult> ActiveKeyResults => keyResults.Where(k => k.Status == KeyResultStatus.Active);
@@ -213,6 +219,45 @@ public sealed class Objective : Entity
         }
 
         Status = ObjectiveStatus.Retired;
+    }
+
+    /// <summary>
+    /// Deletes the objective with its key results and check-ins (hidden, restorable for <see cref="Deletion.RestoreDays"/>
+    /// days); the caller runs the impact check first (brief §5). Retired and closed objectives may be deleted too.
+    /// </summary>
+    public void Delete(DateTimeOffset at, string? byUserId)
+    {
+        Deletion.EnsureDeletable(DeletedAt, "objective");
+        DeletedAt = at;
+        DeletedById = string.IsNullOrWhiteSpace(byUserId) ? null : byUserId;
+    }
+
+    /// <summary>Brings a deleted objective back as it was (status, alignment, key results and check-ins unchanged).</summary>
+    public void RestoreDeleted(DateTimeOffset now)
+    {
+        Deletion.EnsureRestorable(DeletedAt, now, "objective");
+        DeletedAt = null;
+        DeletedById = null;
+    }
+
+    /// <summary>
+    /// Its parent objective is purged for good: it takes over the parent's own alignment (the parent's goal, or the
+    /// parent's parent), so the chain above it stays what it was and the row keeps exactly one alignment.
+    /// </summary>
+    public void ReplaceParent(int removedParentId, int? goalId, int? parentObjectiveId)
+    {
+        if (ParentObjectiveId != removedParentId)
+        {
+            throw new DomainException("That objective is not this objective's parent.");
+        }
+
+        if (goalId.HasValue == parentObjectiveId.HasValue || parentObjectiveId == Id)
+        {
+            throw new DomainException("Align the objective to either a business goal or a parent objective.", "GoalId");
+        }
+
+        GoalId = goalId;
+        ParentObjectiveId = parentObjectiveId;
     }
 
     internal void EnsureAnotherActiveKeyResult(KeyResult leaving)

@@ -71,6 +71,12 @@ public sealed class RoadmapItem : Entity
 
     public DateTimeOffset? ArchivedAt { get; private set; }
 
+    /// <summary>When it was deleted ("recently deleted" for <see cref="Deletion.RestoreDays"/> days); null while it exists.</summary>
+    public DateTimeOffset? DeletedAt { get; private set; }
+
+    /// <summary>The user who deleted it.</summary>
+    public string? DeletedById { get; private set; }
+
     public IReadOnlyCollection<RoadmapLink> Links => links;
 
     public IReadOnlyCollection<ItemDependency> Dependencies => dependencies;
@@ -170,6 +176,25 @@ public sealed class RoadmapItem : Entity
     public void Archive(DateTimeOffset at) => ArchivedAt ??= at;
 
     public void Restore() => ArchivedAt = null;
+
+    /// <summary>
+    /// Deletes the item with its links, dependencies and evidence (hidden, restorable for <see cref="Deletion.RestoreDays"/>
+    /// days). Unlike archiving, a deleted item is gone from every page, including its own.
+    /// </summary>
+    public void Delete(DateTimeOffset at, string? byUserId)
+    {
+        Deletion.EnsureDeletable(DeletedAt, "roadmap item");
+        DeletedAt = at;
+        DeletedById = string.IsNullOrWhiteSpace(byUserId) ? null : byUserId;
+    }
+
+    /// <summary>Brings a deleted item back as it was (status, archive state, links, dependencies, evidence unchanged).</summary>
+    public void RestoreDeleted(DateTimeOffset now)
+    {
+        Deletion.EnsureRestorable(DeletedAt, now, "roadmap item");
+        DeletedAt = null;
+        DeletedById = null;
+    }
 
     public RoadmapLink LinkTo(LinkTargetType type, int targetId)
     {

@@ -76,6 +76,30 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             // Application-managed optimistic concurrency token, portable across SQLite, SQL Server and PostgreSQL.
             builder.Entity(entityType.ClrType).Property(nameof(Entity.Version)).IsConcurrencyToken();
         }
+
+        ConfigureDeletedFilters(builder);
+    }
+
+    /// <summary>
+    /// "Recently deleted" (checklist item 39): a deleted objective or item disappears from every query, and so does what
+    /// hangs from it. Key results go through their required navigation (a join); check-ins, links, dependencies and
+    /// evidence have no navigation to what they hang from, so they test its existence through the (filtered) sets.
+    /// Each of these is a join or an EXISTS on a key inside the same statement: no page makes more round trips.
+    /// </summary>
+    private void ConfigureDeletedFilters(ModelBuilder builder)
+    {
+        const string name = QueryFilters.Deleted;
+        builder.Entity<Objective>().HasQueryFilter(name, o => o.DeletedAt == null);
+        builder.Entity<RoadmapItem>().HasQueryFilter(name, i => i.DeletedAt == null);
+        builder.Entity<KeyResult>().HasQueryFilter(name, k => k.Objective.DeletedAt == null);
+        builder.Entity<CheckIn>().HasQueryFilter(name, c => Set<KeyResult>().Any(k => k.Id == c.KeyResultId));
+        builder.Entity<RoadmapLink>().HasQueryFilter(name, l =>
+            Set<RoadmapItem>().Any(i => i.Id == l.RoadmapItemId)
+            && (l.ObjectiveId == null || Set<Objective>().Any(o => o.Id == l.ObjectiveId))
+            && (l.KeyResultId == null || Set<KeyResult>().Any(k => k.Id == l.KeyResultId)));
+        builder.Entity<ItemDependency>().HasQueryFilter(name, d =>
+            Set<RoadmapItem>().Any(i => i.Id == d.RoadmapItemId) && Set<RoadmapItem>().Any(i => i.Id == d.BlockerId));
+        builder.Entity<CustomerEvidence>().HasQueryFilter(name, e => Set<RoadmapItem>().Any(i => i.Id == e.RoadmapItemId));
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -407,7 +407,7 @@ public sealed class OkrPagesTests(AlignmentHubFactory factory) : IClassFixture<A
 
         Assert.Equal(checkIn ? objective.KeyResults.Count : 0, page.Document.QuerySelectorAll("form.okr-checkin").Length);
         var actions = page.Document.QuerySelectorAll(".page-actions a").Select(a => a.GetAttribute("href")).ToList();
-        Assert.Equal(edit ? [$"/okrs/objectives/{objective.Id}/edit", $"/okrs/objectives/{objective.Id}/carry-over", $"/okrs/objectives/{objective.Id}/close", $"/okrs/objectives/{objective.Id}/retire"] : [], actions);
+        Assert.Equal(edit ? [$"/okrs/objectives/{objective.Id}/edit", $"/okrs/objectives/{objective.Id}/carry-over", $"/okrs/objectives/{objective.Id}/close", $"/okrs/objectives/{objective.Id}/retire", $"/okrs/objectives/{objective.Id}/delete"] : [], actions);
         Assert.Equal(edit ? objective.KeyResults.Select(k => $"/okrs/key-results/{k.Id}/move").ToList() : [],
             page.Document.QuerySelectorAll("a[href$='/move']").Select(a => a.GetAttribute("href")!).ToList());
         Assert.Equal(edit ? objective.KeyResults.Select(k => $"/okrs/key-results/{k.Id}/retire").ToList() : [],

@@ -25,6 +25,8 @@ internal sealed class ObjectiveConfiguration : IEntityTypeConfiguration<Objectiv
         b.Property(o => o.Description).HasMaxLength(Limits.LongText);
         b.Property(o => o.Retrospective).HasMaxLength(Limits.LongText);
         b.Property(o => o.OwnerId).HasMaxLength(Limits.UserId);
+        b.Property(o => o.DeletedById).HasMaxLength(Limits.UserId);
+        b.HasIndex(o => o.DeletedAt);
         b.HasOne<Team>().WithMany().HasForeignKey(o => o.TeamId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Period>().WithMany().HasForeignKey(o => o.PeriodId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Goal>().WithMany().HasForeignKey(o => o.GoalId).OnDelete(DeleteBehavior.Restrict);

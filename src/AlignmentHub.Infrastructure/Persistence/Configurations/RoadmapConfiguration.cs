@@ -18,6 +18,8 @@ internal sealed class RoadmapItemConfiguration : IEntityTypeConfiguration<Roadma
         b.Property(i => i.TargetPeriodKey).HasMaxLength(7);
         b.Property(i => i.ExternalKey).HasMaxLength(50);
         b.Property(i => i.OwnerId).HasMaxLength(Limits.UserId);
+        b.Property(i => i.DeletedById).HasMaxLength(Limits.UserId);
+        b.HasIndex(i => i.DeletedAt);
         b.Ignore(i => i.IsActive);
         b.Ignore(i => i.RiceScore);
         b.HasOne<Product>().WithMany().HasForeignKey(i => i.ProductId).OnDelete(DeleteBehavior.Restrict);

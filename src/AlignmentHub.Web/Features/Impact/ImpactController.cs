@@ -43,6 +43,15 @@ public sealed class ImpactController(IMediator mediator) : AppController
     public Task<IActionResult> RetireObjective([FromRoute] int objectiveId, [Bind(FormFields)] RetireCommand command, CancellationToken cancellationToken) =>
         SubmitRetireAsync(Route(command, ImpactSubject.Objective, ImpactAction.Retire, objectiveId, null), cancellationToken);
 
+    /// <summary>Delete an objective: the same impact check, then the objective goes to "Recently deleted" (30 days).</summary>
+    [HttpGet("okrs/objectives/{objectiveId:int}/delete")]
+    public Task<IActionResult> DeleteObjective([FromRoute] int objectiveId, CancellationToken cancellationToken) =>
+        ShowAsync(Command(ImpactSubject.Objective, ImpactAction.Delete, objectiveId, null), changed: false, cancellationToken);
+
+    [HttpPost("okrs/objectives/{objectiveId:int}/delete")]
+    public Task<IActionResult> DeleteObjective([FromRoute] int objectiveId, [Bind(FormFields)] RetireCommand command, CancellationToken cancellationToken) =>
+        SubmitRetireAsync(Route(command, ImpactSubject.Objective, ImpactAction.Delete, objectiveId, null), cancellationToken);
+
     [HttpGet("okrs/key-results/{keyResultId:int}/retire")]
     public Task<IActionResult> RetireKeyResult([FromRoute] int keyResultId, CancellationToken cancellationToken) =>
         ShowAsync(Command(ImpactSubject.KeyResult, ImpactAction.Retire, keyResultId, null), changed: false, cancellationToken);

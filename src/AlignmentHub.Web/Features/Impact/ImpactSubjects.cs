@@ -22,6 +22,9 @@ public enum ImpactAction
 {
     Retire = 1,
     Achieve = 2,
+
+    /// <summary>Delete (objectives only): like retiring for what loses its justification, but the objective is hidden and restorable for 30 days.</summary>
+    Delete = 3,
 }
 
 /// <summary>
@@ -64,10 +67,20 @@ public sealed record SubjectInfo(
     };
 
     /// <summary>"retired" or "marked achieved", as in "the goal being retired".</summary>
-    public string Done => Action == ImpactAction.Achieve ? "marked achieved" : "retired";
+    public string Done => Action switch
+    {
+        ImpactAction.Achieve => "marked achieved",
+        ImpactAction.Delete => "deleted",
+        _ => "retired",
+    };
 
     /// <summary>"Retire goal", "Mark goal achieved", "Retire objective", "Retire key result".</summary>
-    public string ActionLabel => Action == ImpactAction.Achieve ? "Mark goal achieved" : "Retire " + Noun;
+    public string ActionLabel => Action switch
+    {
+        ImpactAction.Achieve => "Mark goal achieved",
+        ImpactAction.Delete => "Delete " + Noun,
+        _ => "Retire " + Noun,
+    };
 }
 
 public static class ImpactUrls
@@ -82,6 +95,8 @@ public static class ImpactUrls
 
     public static string ObjectiveRetire(int objectiveId) => Invariant($"/okrs/objectives/{objectiveId}/retire");
 
+    public static string ObjectiveDelete(int objectiveId) => Invariant($"/okrs/objectives/{objectiveId}/delete");
+
     public static string KeyResultRetire(int keyResultId) => Invariant($"/okrs/key-results/{keyResultId}/retire");
 
     public static string Item(int itemId) => Invariant($"/roadmap/items/{itemId}");
@@ -95,7 +110,7 @@ internal static class ImpactSubjects
         int id, int? productId, CancellationToken cancellationToken) => kind switch
         {
             ImpactSubject.Goal => await GoalAsync(db, strategy, action, productId ?? 0, id, cancellationToken),
-            ImpactSubject.Objective => await ObjectiveAsync(db, okrs, id, cancellationToken),
+            ImpactSubject.Objective => await ObjectiveAsync(db, okrs, action, id, cancellationToken),
             _ => await KeyResultAsync(db, okrs, id, cancellationToken),
         };
 
@@ -118,7 +133,7 @@ internal static class ImpactSubjects
             ImpactUrls.Goal(productId, goalId), formUrl, notPossible, null, null, 0);
     }
 
-    private static async Task<SubjectInfo> ObjectiveAsync(AppDbContext db, OkrAccess access, int objectiveId, CancellationToken cancellationToken)
+    private static async Task<SubjectInfo> ObjectiveAsync(AppDbContext db, OkrAccess access, ImpactAction action, int objectiveId, CancellationToken cancellationToken)
     {
         var objective = await db.Objectives.AsNoTracking().Where(o => o.Id == objectiveId)
             .Select(o => new
@@ -131,10 +146,12 @@ internal static class ImpactSubjects
             .SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("The objective");
         var productId = await access.ProductOfAsync(objective.GoalId, objective.ParentObjectiveId, cancellationToken);
         await access.EnsureCanEditObjectiveAsync(objective.TeamId, productId, cancellationToken);
-        var notPossible = objective.Status == ObjectiveStatus.Retired ? "This objective is already retired." : null;
-        return new SubjectInfo(ImpactSubject.Objective, ImpactAction.Retire, objectiveId, objective.Title, objective.Version, productId,
+        // A retired or closed objective may still be deleted; a deleted one is not found at all (query filter).
+        var delete = action == ImpactAction.Delete;
+        var notPossible = !delete && objective.Status == ObjectiveStatus.Retired ? "This objective is already retired." : null;
+        return new SubjectInfo(ImpactSubject.Objective, delete ? ImpactAction.Delete : ImpactAction.Retire, objectiveId, objective.Title, objective.Version, productId,
             await ProductNameAsync(db, productId, cancellationToken), $"Objective of {objective.TeamName} · {objective.PeriodKey}",
-            objective.Title, ObjectiveUrls.Objective(objectiveId), ImpactUrls.ObjectiveRetire(objectiveId), notPossible, null, objective.PeriodId, objective.KeyResults);
+            objective.Title, ObjectiveUrls.Objective(objectiveId), delete ? ImpactUrls.ObjectiveDelete(objectiveId) : ImpactUrls.ObjectiveRetire(objectiveId), notPossible, null, objective.PeriodId, objective.KeyResults);
     }
 
     private static async Task<SubjectInfo> KeyResultAsync(AppDbContext db, OkrAccess access, int keyResultId, CancellationToken cancellationToken)

@@ -81,7 +81,7 @@ public sealed class ImpactChangedException() : Exception(Text)
     public const string Text = "What would be affected changed while you were looking; review it again.";
 }
 
-public sealed class RetireHandler(AppDbContext db, AlignmentGraphLoader loader, StrategyAccess strategy, OkrAccess okrs, RoadmapAccess roadmap, TimeProvider clock)
+public sealed class RetireHandler(AppDbContext db, AlignmentGraphLoader loader, StrategyAccess strategy, OkrAccess okrs, RoadmapAccess roadmap, ICurrentUser user, TimeProvider clock)
     : ICommandHandler<RetireCommand, RetireResult>
 {
     public async ValueTask<RetireResult> Handle(RetireCommand command, CancellationToken cancellationToken)
@@ -129,7 +129,16 @@ public sealed class RetireHandler(AppDbContext db, AlignmentGraphLoader loader, 
 
         await transaction.CommitAsync(cancellationToken);
         var first = $"{char.ToUpperInvariant(subject.Noun[0])}{subject.Noun[1..]} “{subject.Title}” {subject.Done}.";
-        return new RetireResult(report.Count == 0 ? first : $"{first} {string.Join("; ", report)}.", subject.BackUrl);
+        var message = report.Count == 0 ? first : $"{first} {string.Join("; ", report)}.";
+        if (subject.Action == ImpactAction.Delete)
+        {
+            // Its own page is gone: back to the OKRs, with where to undo it.
+            var undo = $" You can restore it with its key results and check-ins from Recently deleted for {Deletion.RestoreDays} days"
+                + (report.Count == 0 ? "." : "; the choices above stay as they are if you do.");
+            return new RetireResult(message + undo, "/okrs");
+        }
+
+        return new RetireResult(message, subject.BackUrl);
     }
 
     /// <summary>
@@ -296,7 +305,15 @@ public sealed class RetireHandler(AppDbContext db, AlignmentGraphLoader loader, 
             case ImpactSubject.Objective:
                 var objective = await db.Objectives.SingleAsync(o => o.Id == subject.Id, cancellationToken);
                 db.ExpectVersion(objective, command.Version);
-                objective.Retire();
+                if (subject.Action == ImpactAction.Delete)
+                {
+                    objective.Delete(clock.GetUtcNow(), user.Id);
+                }
+                else
+                {
+                    objective.Retire();
+                }
+
                 break;
             default:
                 var owner = await db.Objectives.Include(o => o.KeyResults).SingleAsync(o => o.KeyResults.Any(k => k.Id == subject.Id), cancellationToken);

@@ -174,6 +174,32 @@ public sealed class RoadmapItemsController(IMediator mediator) : AppController
         return await SubmitOnPageAsync(command, "restore", null, cancellationToken);
     }
 
+    // ------------------------------------------------------------ delete (restorable for 30 days from /deleted)
+
+    /// <summary>The confirmation step before deleting: the items that wait for it are named.</summary>
+    [HttpGet("{id:int}/delete")]
+    public async Task<IActionResult> Delete([FromRoute] int id, CancellationToken cancellationToken)
+    {
+        var access = await EnsureCanEditAsync(id, cancellationToken);
+        return await ShowDeleteAsync(new DeleteItemCommand { ItemId = id, Version = access.Version }, cancellationToken);
+    }
+
+    [HttpPost("{id:int}/delete")]
+    public async Task<IActionResult> Delete([FromRoute] int id, [Bind("Version")] DeleteItemCommand command, CancellationToken cancellationToken)
+    {
+        await EnsureCanEditAsync(id, cancellationToken);
+        command.ItemId = id;
+        return await SubmitAsync(
+            command,
+            c => mediator.Send(c, cancellationToken).AsTask(),
+            result =>
+            {
+                TempData.Success(result.Message);
+                return Redirect(result.RedirectUrl);
+            },
+            () => ShowDeleteAsync(command, cancellationToken));
+    }
+
     // ------------------------------------------------------------ edit
 
     [HttpGet("{id:int}/edit")]
@@ -284,6 +310,20 @@ public sealed class RoadmapItemsController(IMediator mediator) : AppController
         ViewData["Item"] = page;
         SetPage("Archive roadmap item", "roadmap", page.ProductId, new Crumb("Roadmap", RoadmapUrl), new Crumb(page.Title, WhyChains.ItemUrl(page.Id)), new Crumb("Archive"));
         return View("Archive", command);
+    }
+
+    private async Task<IActionResult> ShowDeleteAsync(DeleteItemCommand command, CancellationToken cancellationToken)
+    {
+        if (ViewData["Conflict"] is ConcurrencyConflictException conflict)
+        {
+            ModelState.Remove(nameof(DeleteItemCommand.Version));
+            command.Version = conflict.CurrentVersion;
+        }
+
+        var page = await mediator.Send(new GetItemPageQuery(command.ItemId, null), cancellationToken);
+        ViewData["Item"] = page;
+        SetPage("Delete roadmap item", "roadmap", page.ProductId, new Crumb("Roadmap", RoadmapUrl), new Crumb(page.Title, WhyChains.ItemUrl(page.Id)), new Crumb("Delete"));
+        return View("Delete", command);
     }
 
     /// <summary>A value that could not be read at all gets a message that says what to enter instead of the generic one.</summary>

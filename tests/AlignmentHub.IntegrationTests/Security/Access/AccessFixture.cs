@@ -3,6 +3,7 @@ using AlignmentHub.Domain.Okrs;
 using AlignmentHub.Domain.Roadmap;
 using AlignmentHub.Domain.Strategy;
 using AlignmentHub.Infrastructure.Identity;
+using AlignmentHub.Infrastructure.Persistence;
 using AlignmentHub.IntegrationTests.Support;
 using Microsoft.EntityFrameworkCore;
 
@@ -248,6 +249,36 @@ public class AccessFixture : AlignmentHubFactory, IAsyncLifetime
         });
         return item;
     }
+
+    /// <summary>A new item of the scope, deleted (for the restore form of Recently deleted).</summary>
+    public async Task<int> NewDeletedItemAsync(Scope scope)
+    {
+        var item = await NewItemAsync(scope);
+        await this.QueryAsync(async db =>
+        {
+            (await db.RoadmapItems.SingleAsync(i => i.Id == item)).Delete(DateTimeOffset.UtcNow, null);
+            return await db.SaveChangesAsync();
+        });
+        return item;
+    }
+
+    /// <summary>A new objective of the scope, deleted (for the restore form of Recently deleted).</summary>
+    public async Task<int> NewDeletedObjectiveAsync(Scope scope)
+    {
+        var (objective, _) = await NewObjectiveAsync(scope);
+        await this.QueryAsync(async db =>
+        {
+            (await db.Objectives.SingleAsync(o => o.Id == objective)).Delete(DateTimeOffset.UtcNow, null);
+            return await db.SaveChangesAsync();
+        });
+        return objective;
+    }
+
+    public Task<long> DeletedItemVersionAsync(int id) =>
+        this.QueryAsync(db => db.RoadmapItems.IgnoreQueryFilters(QueryFilters.DeletedOnly).Where(i => i.Id == id).Select(i => i.Version).SingleAsync());
+
+    public Task<long> DeletedObjectiveVersionAsync(int id) =>
+        this.QueryAsync(db => db.Objectives.IgnoreQueryFilters(QueryFilters.DeletedOnly).Where(o => o.Id == id).Select(o => o.Version).SingleAsync());
 
     public Task<long> ItemVersionAsync(int id) => this.QueryAsync(db => db.RoadmapItems.Where(i => i.Id == id).Select(i => i.Version).SingleAsync());
 

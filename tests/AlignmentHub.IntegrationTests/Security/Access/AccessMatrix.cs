@@ -170,6 +170,9 @@ public static class AccessMatrix
         new("GET", "okrs/objectives/{objectiveId:int}/retire", E(TeamWrite), (f, s) => Get($"/okrs/objectives/{f.Objective(s)}/retire")),
         new("POST", "okrs/objectives/{objectiveId:int}/retire", E(TeamWrite), async (f, s) =>
             Scraped($"/okrs/objectives/{(await f.NewObjectiveAsync(s)).Objective}/retire")),
+        new("GET", "okrs/objectives/{objectiveId:int}/delete", E(TeamWrite), (f, s) => Get($"/okrs/objectives/{f.Objective(s)}/delete")),
+        new("POST", "okrs/objectives/{objectiveId:int}/delete", E(TeamWrite), async (f, s) =>
+            Scraped($"/okrs/objectives/{(await f.NewObjectiveAsync(s)).Objective}/delete")),
         new("GET", "okrs/key-results/{keyResultId:int}/retire", E(TeamWrite), (f, s) => Get($"/okrs/key-results/{f.KeyResult(s)}/retire")),
         new("POST", "okrs/key-results/{keyResultId:int}/retire", E(TeamWrite), async (f, s) =>
             Scraped($"/okrs/key-results/{(await f.NewObjectiveAsync(s)).KeyResults[1]}/retire")),
@@ -260,6 +263,26 @@ public static class AccessMatrix
         {
             var item = await f.NewArchivedItemAsync(s);
             return Post($"/roadmap/items/{item}/restore", ("Version", N(await f.ItemVersionAsync(item))));
+        }),
+
+        new("GET", "roadmap/items/{id:int}/delete", E(TeamWrite), (f, s) => Get($"/roadmap/items/{f.Item(s)}/delete"), RowFlags.ProductScoped),
+        new("POST", "roadmap/items/{id:int}/delete", E(TeamWrite), async (f, s) =>
+        {
+            var item = await f.NewItemAsync(s);
+            return Post($"/roadmap/items/{item}/delete", ("Version", N(await f.ItemVersionAsync(item))));
+        }),
+
+        // ---------------------------------------------------------------- recently deleted (checklist item 39): everyone signed in sees the page, listing only what they may edit
+        new("GET", "deleted", E(Read), (_, _) => Get("/deleted"), RowFlags.Unscoped),
+        new("POST", "deleted/objectives/{id:int}/restore", E(TeamWrite), async (f, s) =>
+        {
+            var objective = await f.NewDeletedObjectiveAsync(s);
+            return Post($"/deleted/objectives/{objective}/restore", ("Version", N(await f.DeletedObjectiveVersionAsync(objective))));
+        }),
+        new("POST", "deleted/items/{id:int}/restore", E(TeamWrite), async (f, s) =>
+        {
+            var item = await f.NewDeletedItemAsync(s);
+            return Post($"/deleted/items/{item}/restore", ("Version", N(await f.DeletedItemVersionAsync(item))));
         }),
 
         // ---------------------------------------------------------------- alignment
