@@ -222,9 +222,23 @@ public sealed class TeamImportTests(TeamImportFixture fixture) : IClassFixture<T
         using var admin = await TestClient.SignedInAsync(faulty, Support.Demo.Admin);
         var preview = await UploadAsync(admin, fixture.Onboarding);
         Assert.True(preview.StatusCode is HttpStatusCode.OK or HttpStatusCode.UnprocessableEntity, Describe(preview));
-        var fields = new List<(string, string)> { ("TeamName", "Fault test"), ("ProductId", "0"), ("ProductName", "Fault product") };
+        // Count the steps of a clean import first (under other names): EF batches differently per provider (PostgreSQL
+        // sends fewer, larger commands than SQLite), so fixed step numbers would miss the end on one of them. Twice:
+        // the first import also creates the file's people, which every later import then finds by e-mail.
+        var total = 0;
+        foreach (var run in new[] { 1, 2 })
+        {
+            fault.Arm(int.MaxValue);
+            var clean = await PostPreviewFormAsync(admin, preview, "/admin/import/commit", ("TeamName", $"Step count {run}"), ("ProductId", "0"), ("ProductName", $"Step count product {run}"));
+            fault.Disarm();
+            Assert.True(clean.StatusCode == HttpStatusCode.Redirect, Describe(clean));
+            total = fault.Steps.Count;
+        }
 
-        foreach (var step in new[] { 1, 4, 12, 25 })
+        Assert.True(total >= 8, $"only {total} steps: {string.Join(" / ", fault.Steps)}");
+
+        var fields = new List<(string, string)> { ("TeamName", "Fault test"), ("ProductId", "0"), ("ProductName", "Fault product") };
+        foreach (var step in new[] { 1, 4, total / 2, total - 1, total }.Distinct())
         {
             var before = await CountsAsync(fixture.Empty);
             fault.Arm(step);
