@@ -1,6 +1,7 @@
 using System.Globalization;
 using AlignmentHub.Infrastructure.Auditing;
 using AlignmentHub.Infrastructure.Persistence;
+using AlignmentHub.Web.Infrastructure.Operations;
 
 namespace AlignmentHub.Web.Features.AuditLog;
 
@@ -36,53 +37,26 @@ public sealed class AuditLogOptions
     }
 }
 
-/// <summary>
-/// Once a day, deletes audit rows older than the retention period. The first run waits half an hour: the purge is never
-/// urgent, and start-up, migrations and short-lived hosts (tests counting their queries) are left alone. Every
-/// instance may run it; the delete is idempotent.
-/// </summary>
-public sealed class AuditRetentionJob(IServiceScopeFactory scopes, AuditLogOptions options, TimeProvider clock, ILogger<AuditRetentionJob> logger) : BackgroundService
+/// <summary>Once a day (<see cref="DailyJob"/>), deletes audit rows older than the retention period; the delete is idempotent.</summary>
+public sealed class AuditRetentionJob(IServiceScopeFactory scopes, AuditLogOptions options, TimeProvider clock, ILogger<AuditRetentionJob> logger)
+    : DailyJob(clock, logger)
 {
-    public static readonly TimeSpan FirstRunDelay = TimeSpan.FromMinutes(30);
+    protected override TimeSpan FirstRunDelay => TimeSpan.FromMinutes(30);
 
-    public static readonly TimeSpan Interval = TimeSpan.FromDays(1);
+    protected override string Name => "Audit retention";
 
     /// <summary>One purge: deletes what is older than now minus the retention period; returns how many rows went.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var cutoff = clock.GetUtcNow().AddDays(-options.RetentionDays);
-        var deleted = await AuditRetention.DeleteOlderThanAsync(db, cutoff, options.RetentionDays, clock, cancellationToken);
-        logger.LogInformation("Audit retention: deleted {Deleted} audit rows older than {Cutoff:o} ({RetentionDays} days)", deleted, cutoff, options.RetentionDays);
+        var cutoff = Clock.GetUtcNow().AddDays(-options.RetentionDays);
+        var deleted = await AuditRetention.DeleteOlderThanAsync(db, cutoff, options.RetentionDays, Clock, cancellationToken);
+        Logger.LogInformation("Audit retention: deleted {Deleted} audit rows older than {Cutoff:o} ({RetentionDays} days)", deleted, cutoff, options.RetentionDays);
         return deleted;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await Task.Delay(FirstRunDelay, clock, stoppingToken);
-            using var timer = new PeriodicTimer(Interval, clock);
-            do
-            {
-                try
-                {
-                    await RunOnceAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // A failed purge (database briefly away) is retried tomorrow; rows are only kept longer, never lost.
-                    logger.LogError(ex, "Audit retention failed; it runs again in {Interval}", Interval);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-    }
+    protected override Task RunScheduledAsync(CancellationToken cancellationToken) => RunOnceAsync(cancellationToken);
 }
 
 public static class AuditLogRegistration

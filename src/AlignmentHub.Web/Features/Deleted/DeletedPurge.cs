@@ -2,6 +2,7 @@ using AlignmentHub.Domain.Collaboration;
 using AlignmentHub.Domain.Common;
 using AlignmentHub.Domain.Okrs;
 using AlignmentHub.Infrastructure.Persistence;
+using AlignmentHub.Web.Infrastructure.Operations;
 using Microsoft.EntityFrameworkCore;
 
 namespace AlignmentHub.Web.Features.Deleted;
@@ -86,15 +87,14 @@ public static class DeletedPurge
 }
 
 /// <summary>
-/// Once a day, purges what has been in "Recently deleted" for more than 30 days (the pattern of AuditRetentionJob: the
-/// app's TimeProvider, a first run after a delay, every instance may run it; a second instance finding the rows gone
-/// is not an error).
+/// Once a day (<see cref="DailyJob"/>), purges what has been in "Recently deleted" for more than 30 days; a second
+/// instance finding the rows gone is not an error.
 /// </summary>
-public sealed class DeletedPurgeJob(IServiceScopeFactory scopes, TimeProvider clock, ILogger<DeletedPurgeJob> logger) : BackgroundService
+public sealed class DeletedPurgeJob(IServiceScopeFactory scopes, TimeProvider clock, ILogger<DeletedPurgeJob> logger) : DailyJob(clock, logger)
 {
-    public static readonly TimeSpan FirstRunDelay = TimeSpan.FromMinutes(40);
+    protected override TimeSpan FirstRunDelay => TimeSpan.FromMinutes(40);
 
-    public static readonly TimeSpan Interval = TimeSpan.FromDays(1);
+    protected override string Name => "Deleted purge";
 
     public async Task<PurgeResult> RunOnceAsync(CancellationToken cancellationToken)
     {
@@ -102,44 +102,20 @@ public sealed class DeletedPurgeJob(IServiceScopeFactory scopes, TimeProvider cl
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         try
         {
-            var result = await DeletedPurge.RunAsync(db, clock.GetUtcNow(), cancellationToken);
-            logger.LogInformation("Deleted purge: removed {Objectives} objectives and {Items} roadmap items deleted more than {Days} days ago",
+            var result = await DeletedPurge.RunAsync(db, Clock.GetUtcNow(), cancellationToken);
+            Logger.LogInformation("Deleted purge: removed {Objectives} objectives and {Items} roadmap items deleted more than {Days} days ago",
                 result.Objectives, result.Items, Deletion.RestoreDays);
             return result;
         }
         catch (DbUpdateConcurrencyException)
         {
             // Another instance purged (or someone restored) the same rows first: nothing was changed here; tomorrow's run sees the rest.
-            logger.LogInformation("Deleted purge: the rows changed meanwhile (another instance, or a restore); nothing removed in this run");
+            Logger.LogInformation("Deleted purge: the rows changed meanwhile (another instance, or a restore); nothing removed in this run");
             return PurgeResult.None;
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await Task.Delay(FirstRunDelay, clock, stoppingToken);
-            using var timer = new PeriodicTimer(Interval, clock);
-            do
-            {
-                try
-                {
-                    await RunOnceAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // A failed purge is retried tomorrow: rows are only kept longer (and stay hidden), never lost early.
-                    logger.LogError(ex, "Deleted purge failed; it runs again in {Interval}", Interval);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-    }
+    protected override Task RunScheduledAsync(CancellationToken cancellationToken) => RunOnceAsync(cancellationToken);
 }
 
 public static class DeletedRegistration
