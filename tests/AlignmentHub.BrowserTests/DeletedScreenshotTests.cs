@@ -13,14 +13,10 @@ namespace AlignmentHub.BrowserTests;
 /// </summary>
 public sealed class DeletedScreenshotTests
 {
-    [Fact]
+    [ScreenshotFact]
     public async Task Recently_deleted_screenshots()
     {
-        var folder = Environment.GetEnvironmentVariable(ScreenshotTests.FolderVariable);
-        if (string.IsNullOrWhiteSpace(folder))
-        {
-            return;
-        }
+        var folder = ScreenshotFactAttribute.Folder!;
 
         Directory.CreateDirectory(folder);
         var fixture = new BrowserFixture();

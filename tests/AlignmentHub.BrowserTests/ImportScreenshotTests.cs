@@ -13,14 +13,10 @@ namespace AlignmentHub.BrowserTests;
 /// </summary>
 public sealed class ImportScreenshotTests
 {
-    [Fact]
+    [ScreenshotFact]
     public async Task ImportScreenshots()
     {
-        var folder = Environment.GetEnvironmentVariable(ScreenshotTests.FolderVariable);
-        if (string.IsNullOrWhiteSpace(folder))
-        {
-            return;
-        }
+        var folder = ScreenshotFactAttribute.Folder!;
 
         var fixture = new BrowserFixture();
         await fixture.InitializeAsync();

@@ -17,19 +17,15 @@ namespace AlignmentHub.BrowserTests;
 /// </summary>
 public sealed class ScreenshotTests
 {
-    public const string FolderVariable = "ALIGNMENTHUB_SCREENSHOTS";
+    public const string FolderVariable = ScreenshotFactAttribute.FolderVariable;
 
     /// <summary>Very long pages are cut here so that each PNG stays small (a few hundred KB at most).</summary>
     private const int MaxHeight = 3000;
 
-    [Fact]
+    [ScreenshotFact]
     public async Task Screenshots()
     {
-        var folder = Environment.GetEnvironmentVariable(FolderVariable);
-        if (string.IsNullOrWhiteSpace(folder))
-        {
-            return;
-        }
+        var folder = ScreenshotFactAttribute.Folder!;
 
         // Not a class fixture: a normal test run should not pay for starting the app when no screenshots are wanted.
         var fixture = new BrowserFixture();
