@@ -23,6 +23,11 @@ public static class DependencyInjection
         services.AddSingleton<ChangeCounterInterceptor>();
         services.AddSingleton<AuditingSaveChangesInterceptor>();
         services.AddSingleton<AuditTableGuard>();
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            services.AddSingleton(new SqliteWriteGate(TimeSpan.FromSeconds(new SqliteConnectionStringBuilder(connectionString).DefaultTimeout)));
+        }
+
         services.AddDbContextPool<AppDbContext>((sp, options) =>
         {
             _ = provider switch
@@ -34,6 +39,10 @@ public static class DependencyInjection
             };
             options.ReplaceService<IModelCacheKeyFactory, ProviderModelCacheKeyFactory>();
             options.AddInterceptors(sp.GetRequiredService<AuditingSaveChangesInterceptor>(), sp.GetRequiredService<ChangeCounterInterceptor>(), sp.GetRequiredService<AuditTableGuard>());
+            if (provider == DatabaseProvider.Sqlite)
+            {
+                options.AddInterceptors(sp.GetRequiredService<SqliteWriteGate>());
+            }
         });
         return services;
     }

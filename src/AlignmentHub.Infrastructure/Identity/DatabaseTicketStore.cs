@@ -39,7 +39,9 @@ public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, IHttpContex
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
 
-        // Expired sessions of this user are removed as new ones start, so the table does not grow without bound.
+        // Expired sessions of this user are removed as new ones start, so the table does not grow without bound; one
+        // transaction, so on SQLite both writes queue once behind the write gate.
+        await using var transaction = await db.Database.BeginTransactionAsync();
         var startedBefore = now - AbsoluteLifetime;
         await db.UserSessions.Where(s => s.UserId == userId && (s.ExpiresAt < now || s.CreatedAt <= startedBefore)).ExecuteDeleteAsync();
         db.UserSessions.Add(new UserSession
@@ -51,6 +53,7 @@ public sealed class DatabaseTicketStore(IServiceScopeFactory scopes, IHttpContex
             ExpiresAt = ticket.Properties.ExpiresUtc,
         });
         await db.SaveChangesAsync();
+        await transaction.CommitAsync();
         return key;
     }
 

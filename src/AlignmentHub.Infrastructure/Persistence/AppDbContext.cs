@@ -22,6 +22,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     /// <summary>State of the current use of this (pooled) context: see <see cref="ContextUse"/>.</summary>
     public ContextUse Use => use is { } current && current.Lease == ContextId.Lease ? current : use = new ContextUse(ContextId.Lease);
 
+    /// <summary>
+    /// This context holds the <see cref="SqliteWriteGate"/>. Kept on the context, not on <see cref="Use"/>: a pooled
+    /// context's connection closes (and so releases the gate) after its lease has ended.
+    /// </summary>
+    internal bool WriteGateHeld { get; set; }
+
     public DbSet<Product> Products => Set<Product>();
 
     public DbSet<Vision> Visions => Set<Vision>();
