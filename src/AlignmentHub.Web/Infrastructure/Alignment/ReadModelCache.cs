@@ -60,8 +60,11 @@ public sealed class ReadModelCache : IDisposable
     }
 
     /// <summary>The database's change counter (one row, bumped by every committing write).</summary>
-    public static Task<long> StampAsync(AppDbContext db, CancellationToken cancellationToken) =>
-        db.ChangeCounters.AsNoTracking().Where(c => c.Id == ChangeCounter.SingletonId).Select(c => c.Value).SingleAsync(cancellationToken);
+    public static Task<long> StampAsync(AppDbContext db, CancellationToken cancellationToken) => ReadStamp(db, cancellationToken);
+
+    // Read by nearly every page: compiled once, so no expression tree is built and looked up in the query cache each time.
+    private static readonly Func<AppDbContext, CancellationToken, Task<long>> ReadStamp = EF.CompileAsyncQuery(
+        (AppDbContext db, CancellationToken _) => db.ChangeCounters.AsNoTracking().Where(c => c.Id == ChangeCounter.SingletonId).Select(c => c.Value).Single());
 
     private sealed record Entry(long Stamp, object Value);
 }
