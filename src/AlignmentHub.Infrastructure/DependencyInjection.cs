@@ -3,6 +3,7 @@ using AlignmentHub.Infrastructure.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -42,6 +43,7 @@ public static class DependencyInjection
             if (provider == DatabaseProvider.Sqlite)
             {
                 options.AddInterceptors(sp.GetRequiredService<SqliteWriteGate>());
+                options.ReplaceService<IRelationalTransactionFactory, GatedTransactionFactory>();
             }
         });
         return services;

@@ -23,10 +23,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public ContextUse Use => use is { } current && current.Lease == ContextId.Lease ? current : use = new ContextUse(ContextId.Lease);
 
     /// <summary>
-    /// This context holds the <see cref="SqliteWriteGate"/>. Kept on the context, not on <see cref="Use"/>: a pooled
-    /// context's connection closes (and so releases the gate) after its lease has ended.
+    /// The <see cref="SqliteWriteGate"/>'s hold for the transaction being started, handed to its
+    /// <see cref="GatedTransaction"/> as EF wraps it.
     /// </summary>
-    internal bool WriteGateHeld { get; set; }
+    internal WriteGateLease? PendingWriteGateLease { get; set; }
 
     public DbSet<Product> Products => Set<Product>();
 

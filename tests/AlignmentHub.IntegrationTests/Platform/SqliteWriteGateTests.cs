@@ -3,6 +3,7 @@ using System.Data.Common;
 using AlignmentHub.Domain.Teams;
 using AlignmentHub.Infrastructure.Persistence;
 using AlignmentHub.IntegrationTests.Support;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -98,6 +99,46 @@ public sealed class SqliteWriteGateTests(AlignmentHubFactory factory) : IClassFi
             db.Teams.Add(new Team(Demo.UniqueTitle("Gate abandoned"), null));
             await db.SaveChangesAsync();
         });
+    }
+
+    [Fact]
+    public async Task A_begin_that_fails_gives_the_gate_back_at_once()
+    {
+        if (!UsesGate())
+        {
+            return;
+        }
+
+        // A writer outside this process's gate (another tool on the same file) holds SQLite's write lock.
+        await using var outsider = new SqliteConnection(factory.ConnectionString);
+        await outsider.OpenAsync();
+        await ExecuteAsync(outsider, "BEGIN IMMEDIATE");
+
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await db.Database.OpenConnectionAsync();
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        connection.DefaultTimeout = 1; // the driver's busy retry gives up after 1 s instead of 30
+        try
+        {
+            var failed = await Assert.ThrowsAsync<SqliteException>(() => db.Database.BeginTransactionAsync());
+            Assert.Equal(5, failed.SqliteErrorCode); // SQLITE_BUSY
+        }
+        finally
+        {
+            connection.DefaultTimeout = 30;
+            await ExecuteAsync(outsider, "ROLLBACK");
+        }
+
+        // The context that failed is still in use (its scope is open): the gate must already be free.
+        await EndsAsync("a BEGIN that failed while its context stays in use", _ => Task.CompletedTask);
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
     }
 
     private bool UsesGate()
