@@ -94,9 +94,12 @@ public sealed class SqliteWriteGate(TimeSpan timeout) : IDbTransactionIntercepto
         return InterceptionResult<DbTransaction>.SuppressWithResult(transaction);
     }
 
-    private TimeoutException TimedOut() =>
-        new($"Another write to the SQLite database has not finished within {Timeout.TotalSeconds:0} s.");
+    private DatabaseBusyException TimedOut() =>
+        new($"Other writes to the SQLite database have held it for {Timeout.TotalSeconds:0} s; this one was not started.");
 }
+
+/// <summary>A write could not start because the database stayed busy for the whole timeout: nothing was written.</summary>
+public sealed class DatabaseBusyException(string message) : TimeoutException(message);
 
 /// <summary>One holding of the <see cref="SqliteWriteGate"/>, given back exactly once however often it is released.</summary>
 public sealed class WriteGateLease(SemaphoreSlim gate)

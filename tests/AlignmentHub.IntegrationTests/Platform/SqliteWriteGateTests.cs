@@ -3,6 +3,7 @@ using System.Data.Common;
 using AlignmentHub.Domain.Teams;
 using AlignmentHub.Infrastructure.Persistence;
 using AlignmentHub.IntegrationTests.Support;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -183,5 +184,61 @@ public sealed class SqliteWriteGateTests(AlignmentHubFactory factory) : IClassFi
         db.Teams.Add(new Team(Demo.UniqueTitle($"Gate writer {number}"), null));
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
+    }
+}
+
+/// <summary>An app whose write gate gives up after half a second, so a test can keep the database busy past it.</summary>
+public sealed class ImpatientWriteGateFactory : AlignmentHubFactory
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromMilliseconds(500);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        if (!IsPostgres)
+        {
+            builder.ConfigureServices(services => services.AddSingleton(new SqliteWriteGate(Patience)));
+        }
+    }
+}
+
+/// <summary>A write that cannot start because the database stays busy is answered 503 with Retry-After, and saves nothing.</summary>
+public sealed class DatabaseBusyTests(ImpatientWriteGateFactory factory) : IClassFixture<ImpatientWriteGateFactory>
+{
+    [Fact]
+    public async Task A_check_in_that_waits_past_the_gate_timeout_gets_503_with_retry_after_and_saves_nothing()
+    {
+        if (factory.IsPostgres)
+        {
+            Assert.Null(factory.Services.GetService<SqliteWriteGate>());
+            return;
+        }
+
+        using var client = await TestClient.SignedInAsync(factory, Demo.Member);
+        var kr = await factory.KeyResultAsync("Setup wizard completion rate");
+        var objectiveUrl = $"/okrs/objectives/{kr.ObjectiveId}";
+        var before = await factory.QueryAsync(db => db.CheckIns.CountAsync(c => c.KeyResultId == kr.Id));
+
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            await using var busy = await db.Database.BeginTransactionAsync(); // another write, holding the database
+
+            var page = await client.PostFormAsync($"/okrs/key-results/{kr.Id}/check-ins", objectiveUrl,
+                [new("Value", "1"), new("Confidence", "7"), new("Note", Demo.UniqueTitle("Busy"))]);
+
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, page.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(5), page.Response.Headers.RetryAfter?.Delta);
+            Assert.Contains("Too many changes are being saved right now", page.Html, StringComparison.Ordinal);
+            Assert.Contains("Nothing was saved", page.Html, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before, await factory.QueryAsync(db => db.CheckIns.CountAsync(c => c.KeyResultId == kr.Id)));
+
+        // Once the other write has finished, the same check-in goes through.
+        var again = await client.PostFormAsync($"/okrs/key-results/{kr.Id}/check-ins", objectiveUrl,
+            [new("Value", "1"), new("Confidence", "7"), new("Note", Demo.UniqueTitle("After busy"))]);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, again.StatusCode);
+        Assert.Equal(before + 1, await factory.QueryAsync(db => db.CheckIns.CountAsync(c => c.KeyResultId == kr.Id)));
     }
 }

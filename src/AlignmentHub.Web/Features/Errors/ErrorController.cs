@@ -21,10 +21,11 @@ public sealed class ErrorController : Controller
             403 => "403",
             404 => "404",
             >= 400 and < 500 => "4xx",
+            503 => "503",
             _ => "500",
         };
         Response.StatusCode = code is >= 400 and < 600 ? code : 500;
-        ViewData["Title"] = view switch { "403" => "Not allowed", "404" => "Page not found", "4xx" => "Request not accepted", _ => "Something went wrong" };
+        ViewData["Title"] = view switch { "403" => "Not allowed", "404" => "Page not found", "4xx" => "Request not accepted", "503" => "Busy", _ => "Something went wrong" };
         ViewData["Code"] = code;
         return View($"~/Features/Errors/{view}.cshtml");
     }
