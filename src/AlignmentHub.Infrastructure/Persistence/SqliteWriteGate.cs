@@ -40,7 +40,18 @@ public sealed class SqliteWriteGate(TimeSpan timeout) : IDbTransactionIntercepto
             throw TimedOut();
         }
 
-        return Begin(context, () => connection.BeginTransaction(eventData.IsolationLevel));
+        DbTransaction transaction;
+        try
+        {
+            transaction = connection.BeginTransaction(eventData.IsolationLevel);
+        }
+        catch
+        {
+            gate.Release();
+            throw;
+        }
+
+        return Handed(context, transaction);
     }
 
     async ValueTask<InterceptionResult<DbTransaction>> IDbTransactionInterceptor.TransactionStartingAsync(DbConnection connection,
@@ -60,22 +71,6 @@ public sealed class SqliteWriteGate(TimeSpan timeout) : IDbTransactionIntercepto
         try
         {
             transaction = await connection.BeginTransactionAsync(eventData.IsolationLevel, cancellationToken);
-        }
-        catch
-        {
-            gate.Release();
-            throw;
-        }
-
-        return Handed(context, transaction);
-    }
-
-    private InterceptionResult<DbTransaction> Begin(AppDbContext context, Func<DbTransaction> begin)
-    {
-        DbTransaction transaction;
-        try
-        {
-            transaction = begin();
         }
         catch
         {

@@ -40,7 +40,7 @@ public sealed class SqliteWriteGateTests(AlignmentHubFactory factory) : IClassFi
             Assert.All(writers, w => Assert.False(w.IsCompleted, "A writer got in while another held the write lock."));
         }
 
-        // Six writers wait and none of them is parked on a thread: the pool could still run this continuation.
+        // Six writers wait behind the holder; when it commits they must go in the order they arrived.
         await held.CommitAsync();
         await held.DisposeAsync();
         await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(30));

@@ -11,7 +11,7 @@ namespace AlignmentHub.Web.Infrastructure.Errors;
 /// </summary>
 public sealed class HttpErrorExceptionFilter(ILogger<HttpErrorExceptionFilter> logger) : IExceptionFilter
 {
-    public const string RetryAfterSeconds = "5";
+    private const string RetryAfterSeconds = "5";
 
     public void OnException(ExceptionContext context)
     {
